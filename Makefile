@@ -1,0 +1,57 @@
+# STAIRS: the README's commands. `make run` serves the demo; `make test` runs the suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+# The quick start: SQLite, Celery tasks in-process, email on the console.
+RUN_ENV := DEBUG=true
+# The suite: real PostgreSQL and Redis (override either in the environment).
+export TEST_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/stairs)
+export TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) TESTING=true \
+	DEBUG=false SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=false
+
+.PHONY: help install run test test-fast lint format bench clean
+
+help:
+	@echo "make run    serve the demo on http://127.0.0.1:$(PORT) (SQLite, demo sign-ins printed)"
+	@echo "make test   the whole test suite on PostgreSQL and Redis"
+	@echo "make lint   ruff check and format check"
+	@echo "make bench  the benchmarks in bench/, figures written to bench/RESULTS.md"
+
+$(STAMP): pyproject.toml build-constraints.txt
+	@test -x $(PY) || { py=$$(scripts/find-python) && "$$py" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade "pip>=25.3"
+	$(PY) -m pip install --quiet --build-constraint build-constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	@echo "STAIRS is at http://127.0.0.1:$(PORT)/ (stop with Ctrl-C)"
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	@$(TEST_ENV) $(PY) scripts/check-services
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	@$(TEST_ENV) $(PY) scripts/check-services
+	@set -e; for b in bench/bench_*.py; do echo "== $$b"; $(TEST_ENV) $(PY) $$b; done
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 *.egg-info

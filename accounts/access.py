@@ -1,0 +1,183 @@
+"""Who sees and acts on what (domain.md U-3, U-4): the one place that answers it.
+
+Every list, detail page, export and bulk action starts from a queryset made here. Something
+outside a user's scope is simply not in the queryset, so a view answers 404 for it, exactly as
+for something that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import (
+    LEA_COORDINATOR_ROLES,
+    ROLE_ORGANIZATION_KIND,
+    STATE_ROLES,
+    Organization,
+    OrganizationKind,
+    Role,
+    RoleGrant,
+    User,
+)
+
+_SCOPE_CACHE = "_stairs_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user's grants open up: everything (CDE, CalTAC), whole LEAs, single schools."""
+
+    everything: bool
+    lea_ids: frozenset[int]
+    school_ids: frozenset[int]
+    roles: frozenset[str]
+    # Organizations where the user may create and edit accounts (U-3).
+    managed_lea_ids: frozenset[int]
+    manages_everything: bool
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.lea_ids or self.school_ids)
+
+    def school_q(self, field: str) -> Q:
+        """A filter on a foreign key to a school organization (``field``) for this scope."""
+        if self.everything:
+            return Q()
+        if self.is_empty:
+            return Q(pk__in=[])
+        return Q(**{f"{field}__parent_id__in": self.lea_ids}) | Q(
+            **{f"{field}_id__in": self.school_ids}
+        )
+
+    def lea_q(self, field: str) -> Q:
+        """A filter on a foreign key to an LEA organization (``field``) for this scope.
+
+        A site role sees the LEA-level records of its own school's LEA only through the
+        records of its school, so only LEA roles open an LEA here.
+        """
+        if self.everything:
+            return Q()
+        if not self.lea_ids:
+            return Q(pk__in=[])
+        return Q(**{f"{field}_id__in": self.lea_ids})
+
+
+def scope_for(user: User) -> Scope:
+    """The user's scope, computed once per user object (one query for the grants)."""
+    cached = getattr(user, _SCOPE_CACHE, None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated or not user.is_active:
+        scope = Scope(False, frozenset(), frozenset(), frozenset(), frozenset(), False)
+    else:
+        grants = list(
+            RoleGrant.objects.filter(user=user)
+            .select_related("organization")
+            .only("role", "organization__kind", "organization__parent_id")
+        )
+        roles = frozenset(g.role for g in grants)
+        lea_ids = frozenset(
+            g.organization_id for g in grants if g.organization.kind == OrganizationKind.LEA
+        )
+        school_ids = frozenset(
+            g.organization_id for g in grants if g.organization.kind == OrganizationKind.SCHOOL
+        )
+        managed = frozenset(g.organization_id for g in grants if g.role in LEA_COORDINATOR_ROLES)
+        scope = Scope(
+            everything=bool(roles & STATE_ROLES),
+            lea_ids=lea_ids,
+            school_ids=school_ids,
+            roles=roles,
+            managed_lea_ids=managed,
+            manages_everything=Role.CDE_ADMINISTRATOR in roles,
+        )
+    setattr(user, _SCOPE_CACHE, scope)
+    return scope
+
+
+def forget_scope(user: User) -> None:
+    """Drop the cached scope after the user's own grants changed."""
+    if hasattr(user, _SCOPE_CACHE):
+        delattr(user, _SCOPE_CACHE)
+
+
+def has_role(user: User, *roles: str) -> bool:
+    return bool(scope_for(user).roles & set(roles))
+
+
+def organizations_for(user: User) -> QuerySet[Organization]:
+    """Organizations the user can see: all for CDE and CalTAC, else their LEAs and schools."""
+    scope = scope_for(user)
+    qs = Organization.objects.select_related("parent")
+    if scope.everything:
+        return qs
+    return qs.filter(
+        Q(pk__in=scope.lea_ids) | Q(parent_id__in=scope.lea_ids) | Q(pk__in=scope.school_ids)
+    )
+
+
+def manageable_organizations_for(user: User) -> QuerySet[Organization]:
+    """Where the user may create accounts and grant roles (U-3).
+
+    CDE administrators: every organization. An LEA coordinator: their own LEA and its
+    schools ("at the LEA level or lower"). Nobody else manages accounts.
+    """
+    scope = scope_for(user)
+    qs = Organization.objects.select_related("parent")
+    if scope.manages_everything:
+        return qs
+    if not scope.managed_lea_ids:
+        return qs.none()
+    return qs.filter(Q(pk__in=scope.managed_lea_ids) | Q(parent_id__in=scope.managed_lea_ids))
+
+
+def can_manage_users(user: User) -> bool:
+    scope = scope_for(user)
+    return scope.manages_everything or bool(scope.managed_lea_ids)
+
+
+def grantable_roles(user: User, organization: Organization) -> list[str]:
+    """The roles ``user`` may grant at ``organization``: never above their own level (U-3)."""
+    scope = scope_for(user)
+    fitting = [r for r in Role.values if ROLE_ORGANIZATION_KIND[r] == organization.kind]
+    if scope.manages_everything:
+        return fitting
+    in_own_lea = organization.pk in scope.managed_lea_ids or (
+        organization.kind == OrganizationKind.SCHOOL
+        and organization.parent_id in scope.managed_lea_ids
+    )
+    if not in_own_lea:
+        return []
+    return [r for r in fitting if r not in STATE_ROLES]
+
+
+def users_for(user: User) -> QuerySet[User]:
+    """Accounts the user may see: anyone with a grant inside their scope."""
+    scope = scope_for(user)
+    if scope.everything:
+        return User.objects.all()
+    if scope.is_empty:
+        return User.objects.none()
+    visible = organizations_for(user).values("pk")
+    return User.objects.filter(grants__organization__in=visible).distinct()
+
+
+def managed_users_for(user: User) -> QuerySet[User]:
+    """Accounts the user may edit and deactivate.
+
+    A CDE administrator: all. An LEA coordinator: accounts whose every grant lies inside their
+    own LEA, so an LEA never edits someone who also works for another LEA or the state.
+    """
+    scope = scope_for(user)
+    if scope.manages_everything:
+        return User.objects.all()
+    if not scope.managed_lea_ids:
+        return User.objects.none()
+    managed = manageable_organizations_for(user).values("pk")
+    return (
+        User.objects.filter(grants__organization__in=managed)
+        .exclude(grants__in=RoleGrant.objects.exclude(organization__in=managed))
+        .distinct()
+    )

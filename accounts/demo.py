@@ -1,0 +1,105 @@
+"""Demo organizations and one user per role. Demo-only passwords: never use them for real."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization, OrganizationKind, Role, RoleGrant, User
+
+DEMO_PASSWORD = "stairs-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    role: str
+    organization_key: str
+    signed: bool = True
+
+
+# (key, kind, name, CDS code, parent key)
+ORGANIZATIONS = [
+    ("cde", OrganizationKind.STATE, "California Department of Education", None, None),
+    ("caltac", OrganizationKind.CALTAC, "California Technical Assistance Center", None, None),
+    ("lr", OrganizationKind.LEA, "Los Robles Unified", "19647330000000", None),
+    ("lr_elem", OrganizationKind.SCHOOL, "Los Robles Elementary", "19647336010001", "lr"),
+    ("lr_high", OrganizationKind.SCHOOL, "Los Robles High", "19647336010002", "lr"),
+    ("hv", OrganizationKind.LEA, "Harbor View Unified", "30664230000000", None),
+    ("hv_elem", OrganizationKind.SCHOOL, "Harbor View Elementary", "30664236010001", "hv"),
+    ("hv_high", OrganizationKind.SCHOOL, "Harbor View High", "30664236010002", "hv"),
+]
+
+# LEA coordinators start unsigned, so the demo shows the security-forms gate (U-5).
+USERS = [
+    DemoUser(
+        "lea.caaspp@losrobles.example.org",
+        "Lena Ortiz",
+        Role.LEA_CAASPP_COORDINATOR,
+        "lr",
+        signed=False,
+    ),
+    DemoUser(
+        "lea.elpac@losrobles.example.org",
+        "Marco Reyes",
+        Role.LEA_ELPAC_COORDINATOR,
+        "lr",
+        signed=False,
+    ),
+    DemoUser(
+        "site.caaspp@losrobles.example.org", "Grace Kim", Role.SITE_CAASPP_COORDINATOR, "lr_elem"
+    ),
+    DemoUser(
+        "site.elpac@losrobles.example.org", "Hugo Tran", Role.SITE_ELPAC_COORDINATOR, "lr_high"
+    ),
+    DemoUser("ta@losrobles.example.org", "Tess Alvarez", Role.TEST_ADMINISTRATOR, "lr_elem"),
+    DemoUser(
+        "lea.caaspp@harborview.example.org",
+        "Owen Park",
+        Role.LEA_CAASPP_COORDINATOR,
+        "hv",
+        signed=False,
+    ),
+    DemoUser("reviewer@cde.example.org", "Dana Whitfield", Role.CDE_REVIEWER, "cde"),
+    DemoUser("admin@cde.example.org", "Ada Moreno", Role.CDE_ADMINISTRATOR, "cde"),
+    DemoUser("agent@caltac.example.org", "Carl Nguyen", Role.CALTAC_AGENT, "caltac"),
+]
+
+
+@transaction.atomic
+def seed(*, stdout=None) -> dict[str, Organization]:
+    """Create or update the demo organizations and users; safe to run again."""
+    orgs: dict[str, Organization] = {}
+    for key, kind, name, cds, parent_key in ORGANIZATIONS:
+        parent = orgs[parent_key] if parent_key else None
+        lookup = {"cds_code": cds} if cds else {"kind": kind, "cds_code": None}
+        org, _ = Organization.objects.update_or_create(
+            **lookup, defaults={"kind": kind, "name": name, "parent": parent}
+        )
+        orgs[key] = org
+    for demo in USERS:
+        user = User.objects.filter(email=demo.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=demo.email, password=DEMO_PASSWORD, full_name=demo.full_name
+            )
+            if demo.signed:
+                user.agreement_signed_at = user.affidavit_signed_at = timezone.now()
+                user.save(update_fields=["agreement_signed_at", "affidavit_signed_at"])
+        RoleGrant.objects.get_or_create(
+            user=user, role=demo.role, organization=orgs[demo.organization_key]
+        )
+    if stdout is not None:
+        stdout.write(f"Demo organizations: {len(orgs)}; demo users: {len(USERS)}.")
+    return orgs
+
+
+def sign_in_table() -> str:
+    width = max(len(u.email) for u in USERS)
+    lines = [f"Demo sign-ins (password for all: {DEMO_PASSWORD}; demo only):"]
+    for demo in USERS:
+        lines.append(f"  {demo.email.ljust(width)}  {Role(demo.role).label}")
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""Request gates: idle sign-out and the Test Security Agreement (U-5)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from accounts.access import has_role
+from accounts.models import LEA_COORDINATOR_ROLES
+
+LAST_SEEN_KEY = "stairs_last_seen"
+
+# Pages an LEA coordinator may reach before signing the security forms.
+_GATE_EXEMPT_URL_NAMES = ("accounts:security_agreement", "accounts:logout")
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect that htmx follows as a full page load rather than swapping it into a part."""
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+class IdleTimeoutMiddleware:
+    """Signs a user out after SESSION_IDLE_TIMEOUT seconds without a request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                minutes = settings.SESSION_IDLE_TIMEOUT // 60
+                messages.info(
+                    request,
+                    f"You were signed out after {minutes} minutes without activity. "
+                    "Please sign in again.",
+                )
+                login_url = reverse(settings.LOGIN_URL)
+                return _redirect(request, f"{login_url}?next={request.get_full_path()}")
+            request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class SecurityAgreementMiddleware:
+    """Until an LEA coordinator has signed both security forms, only the gate is reachable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._exempt: tuple[str, ...] | None = None
+
+    def _exempt_paths(self) -> tuple[str, ...]:
+        if self._exempt is None:
+            self._exempt = tuple(reverse(name) for name in _GATE_EXEMPT_URL_NAMES)
+        return self._exempt
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.has_signed_security_forms
+            and request.path not in self._exempt_paths()
+            and has_role(user, *LEA_COORDINATOR_ROLES)
+        ):
+            return _redirect(request, reverse("accounts:security_agreement"))
+        return self.get_response(request)

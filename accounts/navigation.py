@@ -1,0 +1,32 @@
+"""The main navigation: only what the user's roles allow, and only pages that exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts import access
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def navigation_for(request: HttpRequest) -> list[NavItem]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    entries: list[tuple[str, str]] = [("Home", "home")]
+    if access.can_manage_users(user):
+        entries.append(("Users", "accounts:user_list"))
+    items = []
+    for label, name in entries:
+        url = reverse(name)
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append(NavItem(label, url, active))
+    return items

@@ -1,0 +1,174 @@
+"""Every write on accounts: one function per use case, one transaction, one timeline row."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import (
+    AccountEvent,
+    AccountEventKind,
+    Organization,
+    Role,
+    RoleGrant,
+    User,
+    validate_role_fits_organization,
+)
+
+
+def _record(kind: str, *, actor: User | None, subject: User, detail: str = "") -> None:
+    AccountEvent.objects.create(kind=kind, actor=actor, subject=subject, detail=detail[:300])
+
+
+def _check_grant_allowed(*, actor: User, role: str, organization: Organization) -> None:
+    """U-3: a grant inside the actor's own LEA, at LEA level or lower; CDE admins anywhere."""
+    validate_role_fits_organization(role, organization)
+    if not access.manageable_organizations_for(actor).filter(pk=organization.pk).exists():
+        raise ValidationError(
+            {"organization": "You can grant roles only inside your own LEA and its schools."}
+        )
+    if role not in access.grantable_roles(actor, organization):
+        raise ValidationError(
+            {"role": f"You cannot grant {Role(role).label}: it is above your level."}
+        )
+
+
+def _locked_managed_user(*, actor: User, user_id: int) -> User:
+    try:
+        return access.managed_users_for(actor).select_for_update().get(pk=user_id)
+    except User.DoesNotExist:
+        # The caller found this user through a scoped query; it left the scope meanwhile.
+        raise ValidationError("You cannot manage this account.") from None
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    phone: str,
+    role: str,
+    organization: Organization,
+) -> User:
+    """Create an account with its first role grant.
+
+    Steps: check the grant is allowed for the actor (U-3); refuse a duplicate email; create
+    the user without a usable password (they set one through the reset email); add the grant;
+    record both on the timeline.
+    """
+    _check_grant_allowed(actor=actor, role=role, organization=organization)
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "An account with this email address already exists."})
+    user = User.objects.create_user(email=email, password=None, full_name=full_name, phone=phone)
+    RoleGrant.objects.create(user=user, role=role, organization=organization, granted_by=actor)
+    _record(AccountEventKind.USER_CREATED, actor=actor, subject=user)
+    _record(
+        AccountEventKind.GRANT_ADDED,
+        actor=actor,
+        subject=user,
+        detail=f"{Role(role).label} at {organization.name}",
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, full_name: str, phone: str) -> User:
+    """Change an account's name and phone (the email is the sign-in and stays)."""
+    locked = _locked_managed_user(actor=actor, user_id=user.pk)
+    changes = []
+    if locked.full_name != full_name:
+        changes.append("name")
+    if locked.phone != phone:
+        changes.append("phone")
+    if not changes:
+        return locked
+    locked.full_name = full_name
+    locked.phone = phone
+    locked.save(update_fields=["full_name", "phone"])
+    _record(AccountEventKind.USER_UPDATED, actor=actor, subject=locked, detail=", ".join(changes))
+    return locked
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> User:
+    """Deactivate an account: it can no longer sign in; its history stays."""
+    if user.pk == actor.pk:
+        raise ValidationError("You cannot deactivate your own account.")
+    locked = _locked_managed_user(actor=actor, user_id=user.pk)
+    if not locked.is_active:
+        return locked
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])
+    _record(AccountEventKind.USER_DEACTIVATED, actor=actor, subject=locked)
+    return locked
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User) -> User:
+    locked = _locked_managed_user(actor=actor, user_id=user.pk)
+    if locked.is_active:
+        return locked
+    locked.is_active = True
+    locked.save(update_fields=["is_active"])
+    _record(AccountEventKind.USER_REACTIVATED, actor=actor, subject=locked)
+    return locked
+
+
+@transaction.atomic
+def grant_add(*, actor: User, user: User, role: str, organization: Organization) -> RoleGrant:
+    """Give an account one more role at one organization (U-2, U-3)."""
+    locked = _locked_managed_user(actor=actor, user_id=user.pk)
+    _check_grant_allowed(actor=actor, role=role, organization=organization)
+    try:
+        with transaction.atomic():
+            grant = RoleGrant.objects.create(
+                user=locked, role=role, organization=organization, granted_by=actor
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"role": "This account already holds that role at that organization."}
+        ) from None
+    _record(
+        AccountEventKind.GRANT_ADDED,
+        actor=actor,
+        subject=locked,
+        detail=f"{Role(role).label} at {organization.name}",
+    )
+    return grant
+
+
+@transaction.atomic
+def grant_remove(*, actor: User, grant: RoleGrant) -> None:
+    """Remove a role. The last one stays: an account without a role is deactivated instead."""
+    locked = _locked_managed_user(actor=actor, user_id=grant.user_id)
+    _check_grant_allowed(actor=actor, role=grant.role, organization=grant.organization)
+    if RoleGrant.objects.filter(user=locked).count() <= 1:
+        raise ValidationError(
+            "This is the account's only role. Deactivate the account instead of removing it."
+        )
+    detail = f"{grant.get_role_display()} at {grant.organization.name}"
+    grant.delete()
+    _record(AccountEventKind.GRANT_REMOVED, actor=actor, subject=locked, detail=detail)
+
+
+@transaction.atomic
+def security_forms_sign(*, user: User) -> User:
+    """U-5: record the signing of the Test Security Agreement and Affidavit, with time."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    now = timezone.now()
+    fields = []
+    if locked.agreement_signed_at is None:
+        locked.agreement_signed_at = now
+        fields.append("agreement_signed_at")
+        _record(AccountEventKind.AGREEMENT_SIGNED, actor=locked, subject=locked)
+    if locked.affidavit_signed_at is None:
+        locked.affidavit_signed_at = now
+        fields.append("affidavit_signed_at")
+        _record(AccountEventKind.AFFIDAVIT_SIGNED, actor=locked, subject=locked)
+    if fields:
+        locked.save(update_fields=fields)
+    return locked

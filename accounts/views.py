@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import access, services
+from accounts.forms import (
+    GrantAddForm,
+    SecurityFormsForm,
+    UserCreateForm,
+    UserEditForm,
+    UserSearchForm,
+)
+from accounts.models import LEA_COORDINATOR_ROLES, RoleGrant, User
+
+USERS_PER_PAGE = 25
+
+
+def _apply_service_error(form, error: ValidationError) -> None:
+    """Show a service's refusal next to the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    grants = (
+        RoleGrant.objects.filter(user=request.user)
+        .select_related("organization", "organization__parent")
+        .order_by("role")
+    )
+    return render(
+        request,
+        "home.html",
+        {"grants": grants, "can_manage_users": access.can_manage_users(request.user)},
+    )
+
+
+@login_required
+def security_agreement(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    required = access.has_role(user, *LEA_COORDINATOR_ROLES)
+    if user.has_signed_security_forms:
+        return render(request, "accounts/security_agreement.html", {"signed": True})
+    form = SecurityFormsForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.security_forms_sign(user=user)
+        messages.success(
+            request, "Thank you. The Test Security Agreement and Affidavit are signed."
+        )
+        return redirect("home")
+    return render(
+        request,
+        "accounts/security_agreement.html",
+        {"form": form, "signed": False, "required": required},
+    )
+
+
+def _require_user_manager(request: HttpRequest) -> None:
+    if not access.can_manage_users(request.user):
+        raise PermissionDenied("Only LEA coordinators and CDE administrators manage accounts.")
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_user_manager(request)
+    form = UserSearchForm(request.GET or None)
+    users = access.users_for(request.user)
+    if form.is_valid() and form.cleaned_data["q"]:
+        q = form.cleaned_data["q"].strip()
+        users = users.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
+    visible_orgs = access.organizations_for(request.user).values("pk")
+    users = users.order_by("full_name", "email").prefetch_related(
+        Prefetch(
+            "grants",
+            queryset=RoleGrant.objects.filter(organization__in=visible_orgs)
+            .select_related("organization")
+            .order_by("role"),
+        )
+    )
+    page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"form": form, "page": page})
+
+
+def _visible_user(request: HttpRequest, pk: int) -> User:
+    return get_object_or_404(access.users_for(request.user), pk=pk)
+
+
+def _managed_user(request: HttpRequest, pk: int) -> User:
+    """A user the actor may change; one they may only see is refused, an unseen one is 404."""
+    user = _visible_user(request, pk)
+    if not access.managed_users_for(request.user).filter(pk=user.pk).exists():
+        raise PermissionDenied("This account also works outside your LEA; ask CDE to change it.")
+    return user
+
+
+def _user_detail_page(
+    request: HttpRequest, user: User, grant_form: GrantAddForm | None, status: int = 200
+) -> HttpResponse:
+    can_manage = access.managed_users_for(request.user).filter(pk=user.pk).exists()
+    visible_orgs = access.organizations_for(request.user).values("pk")
+    grants = (
+        user.grants.filter(organization__in=visible_orgs)
+        .select_related("organization", "organization__parent")
+        .order_by("role")
+    )
+    if can_manage and grant_form is None:
+        grant_form = GrantAddForm(actor=request.user)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "subject": user,
+            "grants": grants,
+            "events": user.account_events.select_related("actor")[:20],
+            "can_manage": can_manage,
+            "grant_form": grant_form if can_manage else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_user_manager(request)
+    return _user_detail_page(request, _visible_user(request, pk), None)
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    _require_user_manager(request)
+    form = UserCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Account created for {user.email}. They can set a password with "
+                "“Forgot your password?” on the sign-in page.",
+            )
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_user_manager(request)
+    user = _managed_user(request, pk)
+    form = UserEditForm(
+        request.POST or None, initial={"full_name": user.full_name, "phone": user.phone}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, "Account saved.")
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(
+        request, "accounts/user_form.html", {"form": form, "creating": False, "subject": user}
+    )
+
+
+def _post_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
+    _require_user_manager(request)
+    user = _managed_user(request, pk)
+    try:
+        action(actor=request.user, user=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success.format(email=user.email))
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@require_POST
+@login_required
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(
+        request, pk, services.user_deactivate, "{email} is deactivated and can no longer sign in."
+    )
+
+
+@require_POST
+@login_required
+def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(request, pk, services.user_reactivate, "{email} can sign in again.")
+
+
+@require_POST
+@login_required
+def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_user_manager(request)
+    user = _managed_user(request, pk)
+    form = GrantAddForm(request.POST, actor=request.user)
+    if form.is_valid():
+        try:
+            services.grant_add(actor=request.user, user=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, "Role granted.")
+            return redirect("accounts:user_detail", pk=user.pk)
+    return _user_detail_page(request, user, form, status=400)
+
+
+@require_POST
+@login_required
+def grant_remove(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+    _require_user_manager(request)
+    user = _managed_user(request, pk)
+    try:
+        grant = user.grants.select_related("organization").get(pk=grant_pk)
+    except RoleGrant.DoesNotExist:
+        raise Http404 from None
+    try:
+        services.grant_remove(actor=request.user, grant=grant)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Role removed.")
+    return redirect("accounts:user_detail", pk=user.pk)

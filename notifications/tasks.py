@@ -1,0 +1,75 @@
+"""Celery tasks of the outbox. Idempotent: a row is sent once even if a task runs twice."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import F, Q
+from django.utils import timezone
+
+from notifications.models import Notification, NotificationStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+# A worker that died mid-send leaves a row in SENDING; after this long it is tried again.
+STALE_CLAIM = timedelta(minutes=10)
+# Rows younger than this are left to the on-commit task that is already on its way.
+RESEND_GRACE = timedelta(minutes=1)
+
+
+@shared_task
+def send_notification(notification_id: int) -> str:
+    """Claim the row with a conditional UPDATE, send, and mark it sent."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        Q(status=NotificationStatus.PENDING)
+        | Q(status=NotificationStatus.SENDING, claimed_at__lt=now - STALE_CLAIM),
+        pk=notification_id,
+    ).update(status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return "skipped"
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        send_mail(
+            notification.subject,
+            notification.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [notification.recipient],
+        )
+    except Exception as error:
+        status = (
+            NotificationStatus.FAILED
+            if notification.attempts >= MAX_ATTEMPTS
+            else NotificationStatus.PENDING
+        )
+        Notification.objects.filter(pk=notification_id).update(
+            status=status, last_error=str(error)[:500]
+        )
+        logger.warning("Notification %s not sent: %s", notification_id, error)
+        return "failed"
+    Notification.objects.filter(pk=notification_id).update(
+        status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
+
+
+@shared_task
+def resend_unsent() -> int:
+    """Beat task: hand every row still unsent (broker outage, dead worker) to a worker again."""
+    now = timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            Q(status=NotificationStatus.PENDING, created_at__lt=now - RESEND_GRACE)
+            | Q(status=NotificationStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for notification_id in ids:
+        send_notification.delay(notification_id)
+    return len(ids)

@@ -1,0 +1,117 @@
+"""Shared fixtures: the organization tree and the personas every access test uses.
+
+The personas follow healthchecks' Alice, Bob and Charlie: ``lea_coordinator`` is the allowed
+user, ``colleague`` works at a school of the same LEA and should also see what the LEA sees of
+that school, and ``outsider`` coordinates another LEA and must see nothing of LEA A.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Organization, Role, User
+from tests.factories import CaltacFactory, LeaFactory, SchoolFactory, StateFactory, user_with_role
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
+# unless told that this is a test process.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class Tree:
+    state: Organization
+    caltac: Organization
+    lea_a: Organization
+    school_a1: Organization
+    school_a2: Organization
+    lea_b: Organization
+    school_b1: Organization
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    lea_a = LeaFactory(name="Alder Unified", cds_code="19111110000000")
+    lea_b = LeaFactory(name="Birch Unified", cds_code="19222220000000")
+    return Tree(
+        state=StateFactory(),
+        caltac=CaltacFactory(),
+        lea_a=lea_a,
+        school_a1=SchoolFactory(parent=lea_a, name="Alder Elementary", cds_code="19111116000001"),
+        school_a2=SchoolFactory(parent=lea_a, name="Alder Middle", cds_code="19111116000002"),
+        lea_b=lea_b,
+        school_b1=SchoolFactory(parent=lea_b, name="Birch High", cds_code="19222226000001"),
+    )
+
+
+@pytest.fixture
+def lea_coordinator(tree: Tree) -> User:
+    return user_with_role(
+        Role.LEA_CAASPP_COORDINATOR,
+        tree.lea_a,
+        email="alice@alder.example.org",
+        full_name="Alice Alder",
+    )
+
+
+@pytest.fixture
+def colleague(tree: Tree) -> User:
+    return user_with_role(
+        Role.SITE_CAASPP_COORDINATOR,
+        tree.school_a1,
+        email="bob@alder.example.org",
+        full_name="Bob Alder",
+    )
+
+
+@pytest.fixture
+def outsider(tree: Tree) -> User:
+    return user_with_role(
+        Role.LEA_CAASPP_COORDINATOR,
+        tree.lea_b,
+        email="charlie@birch.example.org",
+        full_name="Charlie Birch",
+    )
+
+
+@pytest.fixture
+def test_administrator(tree: Tree) -> User:
+    return user_with_role(
+        Role.TEST_ADMINISTRATOR,
+        tree.school_a1,
+        email="tara@alder.example.org",
+        full_name="Tara Alder",
+    )
+
+
+@pytest.fixture
+def other_school_test_administrator(tree: Tree) -> User:
+    return user_with_role(
+        Role.TEST_ADMINISTRATOR,
+        tree.school_a2,
+        email="tom@alder.example.org",
+        full_name="Tom Alder",
+    )
+
+
+@pytest.fixture
+def cde_reviewer(tree: Tree) -> User:
+    return user_with_role(
+        Role.CDE_REVIEWER, tree.state, email="dana@cde.example.org", full_name="Dana State"
+    )
+
+
+@pytest.fixture
+def cde_admin(tree: Tree) -> User:
+    return user_with_role(
+        Role.CDE_ADMINISTRATOR, tree.state, email="ada@cde.example.org", full_name="Ada State"
+    )
+
+
+@pytest.fixture
+def caltac_agent(tree: Tree) -> User:
+    return user_with_role(
+        Role.CALTAC_AGENT, tree.caltac, email="carl@caltac.example.org", full_name="Carl Help"
+    )
