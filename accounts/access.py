@@ -161,7 +161,9 @@ def users_for(user: User) -> QuerySet[User]:
     if scope.is_empty:
         return User.objects.none()
     visible = organizations_for(user).values("pk")
-    return User.objects.filter(grants__organization__in=visible).distinct()
+    return User.objects.filter(
+        pk__in=RoleGrant.objects.filter(organization__in=visible).values("user_id")
+    )
 
 
 def managed_users_for(user: User) -> QuerySet[User]:
@@ -176,8 +178,15 @@ def managed_users_for(user: User) -> QuerySet[User]:
     if not scope.managed_lea_ids:
         return User.objects.none()
     managed = manageable_organizations_for(user).values("pk")
-    return (
-        User.objects.filter(grants__organization__in=managed)
-        .exclude(grants__in=RoleGrant.objects.exclude(organization__in=managed))
-        .distinct()
-    )
+    return User.objects.filter(
+        pk__in=RoleGrant.objects.filter(organization__in=managed).values("user_id")
+    ).exclude(pk__in=RoleGrant.objects.exclude(organization__in=managed).values("user_id"))
+
+
+def students_for(user: User) -> QuerySet:
+    """Students the user may see (U-4): CDE and CalTAC all, LEA roles their LEA's schools, site
+    roles and test administrators their own school. Anything else is a 404, like an unknown
+    SSID (F-10)."""
+    from students.models import Student  # students imports accounts: import here, not above
+
+    return Student.objects.filter(scope_for(user).school_q("school"))

@@ -13,6 +13,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 
+    def clean_username(self) -> str:
+        # Email addresses are stored lowercase; people type them any way.
+        return self.cleaned_data["username"].strip().lower()
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": (
@@ -20,6 +24,12 @@ class EmailAuthenticationForm(AuthenticationForm):
             "Passwords are case-sensitive."
         ),
     }
+
+
+def axes_username(request, credentials: dict | None = None) -> str:
+    """The lockout key: the email as typed, normalized, so 'A@x' and 'a@x' count together."""
+    source = credentials if credentials is not None else request.POST
+    return (source.get("username") or "").strip().lower()
 
 
 class StairsPasswordResetForm(PasswordResetForm):
@@ -59,16 +69,30 @@ class SecurityFormsForm(forms.Form):
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):
+    default_error_messages = {
+        "invalid_choice": "Choose one of the organizations listed: your own LEA or its schools."
+    }
+
     def label_from_instance(self, obj: Organization) -> str:
         if obj.parent_id:
             return f"{obj.parent.name} / {obj.name} ({obj.cds_code})"
         return str(obj)
 
 
+class RoleChoiceField(forms.ChoiceField):
+    """Lists only the roles the actor may grant, but accepts any real role, so that a role
+    above the actor's level reaches the service and is refused with the reason (U-3)."""
+
+    default_error_messages = {"invalid_choice": "Choose one of the roles listed."}
+
+    def valid_value(self, value: str) -> bool:
+        return value in Role.values
+
+
 class GrantFieldsMixin(forms.Form):
     """The role and organization pair of a grant, limited to what the actor may grant."""
 
-    role = forms.ChoiceField(label="Role", choices=())
+    role = RoleChoiceField(label="Role", choices=())
     organization = OrganizationChoiceField(
         label="Organization", queryset=Organization.objects.none()
     )

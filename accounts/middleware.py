@@ -16,6 +16,7 @@ from accounts.access import has_role
 from accounts.models import LEA_COORDINATOR_ROLES
 
 LAST_SEEN_KEY = "stairs_last_seen"
+LAST_SEEN_PRECISION = 60  # seconds
 
 # Pages an LEA coordinator may reach before signing the security forms.
 _GATE_EXEMPT_URL_NAMES = ("accounts:security_agreement", "accounts:logout")
@@ -50,7 +51,9 @@ class IdleTimeoutMiddleware:
                 )
                 login_url = reverse(settings.LOGIN_URL)
                 return _redirect(request, f"{login_url}?next={request.get_full_path()}")
-            request.session[LAST_SEEN_KEY] = now
+            # Writing the session on every request costs a query; a minute's precision will do.
+            if last_seen is None or now - last_seen > LAST_SEEN_PRECISION:
+                request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 

@@ -54,6 +54,7 @@ class Organization(models.Model):
                 condition=(
                     Q(
                         kind__in=[OrganizationKind.LEA, OrganizationKind.SCHOOL],
+                        cds_code__isnull=False,
                         cds_code__regex=r"^\d{14}$",
                     )
                     | Q(

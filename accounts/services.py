@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import (
+    STATE_ROLES,
     AccountEvent,
     AccountEventKind,
     Organization,
@@ -24,15 +25,15 @@ def _record(kind: str, *, actor: User | None, subject: User, detail: str = "") -
 
 def _check_grant_allowed(*, actor: User, role: str, organization: Organization) -> None:
     """U-3: a grant inside the actor's own LEA, at LEA level or lower; CDE admins anywhere."""
-    validate_role_fits_organization(role, organization)
     if not access.manageable_organizations_for(actor).filter(pk=organization.pk).exists():
         raise ValidationError(
             {"organization": "You can grant roles only inside your own LEA and its schools."}
         )
-    if role not in access.grantable_roles(actor, organization):
+    if role in STATE_ROLES and not access.scope_for(actor).manages_everything:
         raise ValidationError(
             {"role": f"You cannot grant {Role(role).label}: it is above your level."}
         )
+    validate_role_fits_organization(role, organization)
 
 
 def _locked_managed_user(*, actor: User, user_id: int) -> User:

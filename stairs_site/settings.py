@@ -56,11 +56,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.SecurityAgreementMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every sign-in.
     "axes.middleware.AxesMiddleware",
 ]
@@ -119,6 +119,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # a handful of mistyped passwords lock out every coordinator there, so we lock per account.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.forms.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -153,12 +154,35 @@ WHITENOISE_USE_FINDERS = DEBUG or env.bool("TESTING", default=False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+if env.bool("TESTING", default=False):
+    # Hashing demo and factory passwords with PBKDF2 would dominate the suite's run time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: one sender address that users are told to allow (N-4).
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# EMAIL_URL (django-environ's form, e.g. smtp+tls://user:pass@host:587) becomes Django 6.1's
+# MAILERS setting, which replaces the deprecated EMAIL_* settings.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email_backend = _email["EMAIL_BACKEND"]
+if _email_backend.endswith("smtp.EmailBackend"):
+    _email_options = {
+        "host": _email.get("EMAIL_HOST") or "localhost",
+        "port": _email.get("EMAIL_PORT") or 25,
+        "username": _email.get("EMAIL_HOST_USER") or "",
+        "password": _email.get("EMAIL_HOST_PASSWORD") or "",
+        "timeout": 20,
+    }
+    if _email.get("EMAIL_USE_SSL"):
+        _email_options["use_ssl"] = True
+    elif _email.get("EMAIL_USE_TLS"):
+        _email_options["use_tls"] = True
+elif _email_backend.endswith("filebased.EmailBackend"):
+    _email_options = {"file_path": _email.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")}
+else:
+    _email_options = {}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="STAIRS <no-reply@stairs.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

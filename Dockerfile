@@ -1,0 +1,13 @@
+# The STAIRS web, worker and beat image (see docker-compose.yml).
+FROM python:3.12-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+COPY pyproject.toml build-constraints.txt README.md ./
+RUN pip install --upgrade "pip>=25.3" \
+ && pip install --build-constraint build-constraints.txt .
+COPY . .
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
+ && useradd --system --home /app stairs && chown -R stairs /app
+USER stairs
+EXPOSE 8000
+CMD ["gunicorn", "stairs_site.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,253 @@
+"""User management inside the app (domain.md U-3), for every role."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AccountEvent, Role, RoleGrant, User
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def _create(client, organization, role, email="new.person@alder.example.org"):
+    return client.post(
+        reverse("accounts:user_create"),
+        {
+            "email": email,
+            "full_name": "New Person",
+            "phone": "555-0100",
+            "role": role,
+            "organization": organization.pk,
+        },
+    )
+
+
+def test_lea_coordinator_creates_an_account_in_own_school(client, tree, lea_coordinator):
+    # rule U-3: inside their own LEA, at LEA level or lower
+    client.force_login(lea_coordinator)
+    response = _create(client, tree.school_a2, Role.TEST_ADMINISTRATOR)
+    assert response.status_code == 302
+    user = User.objects.get(email="new.person@alder.example.org")
+    assert not user.has_usable_password()
+    grant = user.grants.get()
+    assert (grant.role, grant.organization, grant.granted_by) == (
+        Role.TEST_ADMINISTRATOR,
+        tree.school_a2,
+        lea_coordinator,
+    )
+    assert AccountEvent.objects.filter(subject=user, kind="USER_CREATED", actor=lea_coordinator)
+
+
+def test_lea_coordinator_creates_another_lea_coordinator_at_the_same_level(
+    client, tree, lea_coordinator
+):
+    # rule U-3: "at the LEA level or lower"
+    client.force_login(lea_coordinator)
+    assert _create(client, tree.lea_a, Role.LEA_ELPAC_COORDINATOR).status_code == 302
+
+
+def test_lea_coordinator_cannot_create_an_account_in_another_lea(client, tree, lea_coordinator):
+    # rule U-3: never for another LEA
+    client.force_login(lea_coordinator)
+    response = _create(client, tree.school_b1, Role.TEST_ADMINISTRATOR)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Choose one of the organizations listed: your own LEA or its schools." in body
+    assert 'id="id_organization"' in body and "is-invalid" in body
+    assert not User.objects.filter(email="new.person@alder.example.org").exists()
+
+
+def test_lea_coordinator_cannot_grant_a_role_above_their_level(client, tree, lea_coordinator):
+    # rule U-3: never a higher level
+    client.force_login(lea_coordinator)
+    response = _create(client, tree.lea_a, Role.CDE_REVIEWER)
+    assert response.status_code == 200
+    assert "You cannot grant CDE Reviewer: it is above your level." in response.content.decode()
+    assert not User.objects.filter(email="new.person@alder.example.org").exists()
+
+
+def test_role_that_does_not_fit_the_organization_is_refused_next_to_the_field(
+    client, tree, lea_coordinator
+):
+    # rule U-2: site roles on schools
+    client.force_login(lea_coordinator)
+    response = _create(client, tree.lea_a, Role.SITE_CAASPP_COORDINATOR)
+    assert response.status_code == 200
+    assert "Site CAASPP Coordinator is a role for a school, not for an LEA." in (
+        response.content.decode()
+    )
+    assert not User.objects.filter(email="new.person@alder.example.org").exists()
+
+
+def test_duplicate_email_is_refused(client, tree, lea_coordinator, colleague):
+    client.force_login(lea_coordinator)
+    response = _create(client, tree.school_a1, Role.TEST_ADMINISTRATOR, email=colleague.email)
+    assert "An account with this email address already exists." in response.content.decode()
+
+
+def test_cde_admin_creates_accounts_anywhere_including_state_roles(client, tree, cde_admin):
+    client.force_login(cde_admin)
+    assert _create(client, tree.state, Role.CDE_REVIEWER, "r@cde.example.org").status_code == 302
+    assert _create(client, tree.school_b1, Role.TEST_ADMINISTRATOR).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "persona", ["colleague", "test_administrator", "cde_reviewer", "caltac_agent"]
+)
+def test_roles_that_do_not_manage_accounts_are_refused(request, client, tree, persona):
+    client.force_login(request.getfixturevalue(persona))
+    for url in (reverse("accounts:user_list"), reverse("accounts:user_create")):
+        assert client.get(url).status_code == 403
+
+
+def test_user_list_shows_only_accounts_of_own_lea(client, lea_coordinator, colleague, outsider):
+    client.force_login(lea_coordinator)
+    body = client.get(reverse("accounts:user_list")).content.decode()
+    assert colleague.email in body
+    assert outsider.email not in body
+
+
+def test_user_list_search(client, lea_coordinator, colleague):
+    client.force_login(lea_coordinator)
+    body = client.get(reverse("accounts:user_list"), {"q": "bob"}).content.decode()
+    assert colleague.email in body
+    assert lea_coordinator.email not in body
+
+
+def test_user_list_query_count_does_not_grow_with_rows(
+    client, tree, lea_coordinator, django_assert_num_queries
+):
+    for n in range(30):
+        user_with_role(Role.TEST_ADMINISTRATOR, tree.school_a1 if n % 2 else tree.school_a2)
+    client.force_login(lea_coordinator)
+    client.get(reverse("home"))  # session and scope warm-up is not what we measure
+    # session, user, grants (scope), count, page of users, their grants (prefetch)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("accounts:user_list"))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 25
+
+
+def test_outsider_gets_404_for_an_account_of_another_lea(client, outsider, colleague):
+    # rule U-4: the same answer as for an account that does not exist
+    client.force_login(outsider)
+    assert client.get(reverse("accounts:user_detail", args=[colleague.pk])).status_code == 404
+    assert client.get(reverse("accounts:user_detail", args=[999999])).status_code == 404
+    assert client.post(reverse("accounts:user_deactivate", args=[colleague.pk])).status_code == 404
+
+
+def test_lea_coordinator_edits_and_deactivates_an_account(client, lea_coordinator, colleague):
+    client.force_login(lea_coordinator)
+    response = client.post(
+        reverse("accounts:user_edit", args=[colleague.pk]),
+        {"full_name": "Robert Alder", "phone": "555-0199"},
+    )
+    assert response.status_code == 302
+    response = client.post(reverse("accounts:user_deactivate", args=[colleague.pk]))
+    assert response.status_code == 302
+    colleague.refresh_from_db()
+    assert (colleague.full_name, colleague.phone, colleague.is_active) == (
+        "Robert Alder",
+        "555-0199",
+        False,
+    )
+    kinds = list(AccountEvent.objects.filter(subject=colleague).values_list("kind", flat=True))
+    assert "USER_UPDATED" in kinds and "USER_DEACTIVATED" in kinds
+    client.post(reverse("accounts:user_reactivate", args=[colleague.pk]))
+    colleague.refresh_from_db()
+    assert colleague.is_active
+
+
+def test_deactivated_user_is_signed_out_everywhere(client, lea_coordinator, colleague):
+    other = type(client)()
+    other.force_login(colleague)
+    client.force_login(lea_coordinator)
+    client.post(reverse("accounts:user_deactivate", args=[colleague.pk]))
+    assert other.get(reverse("home")).status_code == 302
+
+
+def test_nobody_deactivates_their_own_account(client, lea_coordinator):
+    client.force_login(lea_coordinator)
+    response = client.post(
+        reverse("accounts:user_deactivate", args=[lea_coordinator.pk]), follow=True
+    )
+    assert "You cannot deactivate your own account." in response.content.decode()
+    lea_coordinator.refresh_from_db()
+    assert lea_coordinator.is_active
+
+
+def test_deactivate_is_post_only(client, lea_coordinator, colleague):
+    client.force_login(lea_coordinator)
+    assert client.get(reverse("accounts:user_deactivate", args=[colleague.pk])).status_code == 405
+
+
+def test_account_that_also_works_in_another_lea_is_read_only(client, tree, lea_coordinator):
+    shared = user_with_role(Role.TEST_ADMINISTRATOR, tree.school_a1)
+    RoleGrant.objects.create(user=shared, role=Role.TEST_ADMINISTRATOR, organization=tree.school_b1)
+    client.force_login(lea_coordinator)
+    detail = client.get(reverse("accounts:user_detail", args=[shared.pk]))
+    assert detail.status_code == 200
+    # Only the grant inside LEA A is shown; LEA B's is not LEA A's business.
+    assert tree.school_b1.name not in detail.content.decode()
+    assert client.post(reverse("accounts:user_deactivate", args=[shared.pk])).status_code == 403
+
+
+def test_grant_add_and_remove(client, tree, lea_coordinator, colleague):
+    client.force_login(lea_coordinator)
+    response = client.post(
+        reverse("accounts:grant_add", args=[colleague.pk]),
+        {"role": Role.SITE_ELPAC_COORDINATOR, "organization": tree.school_a2.pk},
+    )
+    assert response.status_code == 302
+    grant = colleague.grants.get(role=Role.SITE_ELPAC_COORDINATOR)
+    response = client.post(reverse("accounts:grant_remove", args=[colleague.pk, grant.pk]))
+    assert response.status_code == 302
+    assert colleague.grants.count() == 1
+
+
+def test_grant_in_another_lea_is_refused_next_to_the_field(
+    client, tree, lea_coordinator, colleague
+):
+    # rule U-3
+    client.force_login(lea_coordinator)
+    response = client.post(
+        reverse("accounts:grant_add", args=[colleague.pk]),
+        {"role": Role.TEST_ADMINISTRATOR, "organization": tree.school_b1.pk},
+    )
+    assert response.status_code == 400
+    assert "Choose one of the organizations listed" in response.content.decode()
+    assert colleague.grants.count() == 1
+
+
+def test_duplicate_grant_is_refused(client, tree, lea_coordinator, colleague):
+    client.force_login(lea_coordinator)
+    response = client.post(
+        reverse("accounts:grant_add", args=[colleague.pk]),
+        {"role": Role.SITE_CAASPP_COORDINATOR, "organization": tree.school_a1.pk},
+    )
+    assert response.status_code == 400
+    assert "already holds that role" in response.content.decode()
+
+
+def test_last_grant_cannot_be_removed(client, lea_coordinator, colleague):
+    client.force_login(lea_coordinator)
+    grant = colleague.grants.get()
+    response = client.post(
+        reverse("accounts:grant_remove", args=[colleague.pk, grant.pk]), follow=True
+    )
+    assert "Deactivate the account instead" in response.content.decode()
+    assert colleague.grants.count() == 1
+
+
+def test_home_lists_the_users_roles(client, lea_coordinator):
+    client.force_login(lea_coordinator)
+    body = client.get(reverse("home")).content.decode()
+    assert "LEA CAASPP Coordinator" in body
+    assert "Alder Unified" in body
+
+
+def test_navigation_shows_only_what_the_role_allows(client, lea_coordinator, colleague):
+    client.force_login(colleague)
+    assert "/accounts/users/" not in client.get(reverse("home")).content.decode()
+    client.force_login(lea_coordinator)
+    assert "/accounts/users/" in client.get(reverse("home")).content.decode()
