@@ -179,7 +179,9 @@ if _email_backend.endswith("smtp.EmailBackend"):
     elif _email.get("EMAIL_USE_TLS"):
         _email_options["use_tls"] = True
 elif _email_backend.endswith("filebased.EmailBackend"):
-    _email_options = {"file_path": _email.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")}
+    # filemail:///var/mail/stairs names an absolute folder; django-environ drops its first "/".
+    _email_path = _email.get("EMAIL_FILE_PATH") or ""
+    _email_options = {"file_path": "/" + _email_path.lstrip("/") if _email_path else "sent-mail"}
 else:
     _email_options = {}
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}

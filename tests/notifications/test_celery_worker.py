@@ -1,0 +1,80 @@
+"""A real Celery worker on the local Redis sends an outbox row written in PostgreSQL."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+
+from notifications.models import Notification, NotificationStatus
+from notifications.services import notification_queue
+from stairs_site.celery import app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_sends_a_queued_notification_end_to_end(tmp_path):
+    if not settings.REDIS_URL:
+        pytest.fail("REDIS_URL is not set: the Celery integration test needs the local Redis.")
+    app.control.purge()  # nothing left over from an earlier run reaches this worker
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_URL": f"filemail://{tmp_path}",
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "stairs_site",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        with transaction.atomic():
+            notification = notification_queue(
+                recipient="alice@alder.example.org",
+                subject="STAIRS case 2026-000001 submitted",
+                body="Case 2026-000001 for SSID 1234567890 was submitted.",
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            notification.refresh_from_db()
+            if notification.status == NotificationStatus.SENT:
+                break
+            assert worker.poll() is None, worker.stdout.read()
+            time.sleep(0.25)
+        assert notification.status == NotificationStatus.SENT, "the worker did not send in 60 s"
+        assert notification.sent_at is not None
+        sent = "".join(p.read_text() for p in tmp_path.iterdir())
+        assert "STAIRS case 2026-000001 submitted" in sent
+        assert "alice@alder.example.org" in sent
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    assert Notification.objects.filter(pk=notification.pk, attempts=1).exists()
