@@ -94,7 +94,9 @@ class GrantFieldsMixin(forms.Form):
 
     role = RoleChoiceField(label="Role", choices=())
     organization = OrganizationChoiceField(
-        label="Organization", queryset=Organization.objects.none()
+        label="Organization",
+        queryset=Organization.objects.none(),
+        empty_label="Choose an organization",
     )
 
     def setup_grant_fields(self, actor: User) -> None:
