@@ -1,0 +1,73 @@
+"""`python manage.py stairs_rules`: the appeal rules without a browser (contracts.md).
+
+Reads a JSON array of situations on standard input and prints a JSON array of decisions, one for
+each, in order. An invalid situation yields {"error": "<field>: <what is wrong>"} in its place
+and the exit status is then 1. It writes nothing: it reads the catalog and its limits once and
+calls the same pure functions as the wizard (appeals.rules.parse_situation and decide).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from appeals.rules import SituationError, decide, parse_situation
+from appeals.rules_catalog import CatalogError, RulesCatalog, load_fixture
+from incidents.queries import rules_catalog
+
+
+class Command(BaseCommand):
+    help = (
+        "Read a JSON array of situations on stdin and print the appeal decision for each "
+        "(contracts.md). Exit status 1 if any situation is invalid."
+    )
+    # call_command(..., stdin=StringIO(...)) in tests, as createsuperuser does.
+    stealth_options = ("stdin",)
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--indent", type=int, default=None, help="Pretty-print the output with this indent."
+        )
+        parser.add_argument(
+            "--catalog-file",
+            type=Path,
+            default=None,
+            help="Read the catalog from this fixture file instead of the database.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stdin = options.get("stdin") or sys.stdin
+        try:
+            situations = json.loads(stdin.read())
+        except json.JSONDecodeError as err:
+            raise CommandError(f"stdin: not valid JSON ({err})") from err
+        if not isinstance(situations, list):
+            raise CommandError("stdin: expected a JSON array of situations")
+
+        catalog = self._catalog(options["catalog_file"])
+        results: list[dict[str, Any]] = []
+        invalid = 0
+        for raw in situations:
+            try:
+                results.append(decide(parse_situation(raw, catalog), catalog).as_dict())
+            except SituationError as err:
+                invalid += 1
+                results.append({"error": str(err)})
+
+        self.stdout.write(json.dumps(results, indent=options["indent"], ensure_ascii=False))
+        if invalid:
+            # stdout already holds every answer; the status tells a script that some failed.
+            raise CommandError(f"invalid situations: {invalid} of {len(situations)}", returncode=1)
+
+    def _catalog(self, path: Path | None) -> RulesCatalog:
+        try:
+            if path is not None:
+                return load_fixture(path)
+            return rules_catalog()
+        except (CatalogError, OSError, ValueError) as err:
+            raise CommandError(f"catalog: {err}") from err

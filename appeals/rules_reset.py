@@ -1,0 +1,269 @@
+"""Reset family: A-RESET-1 to A-RESET-10, with A-REOPEN-2 and A-REOPEN-3 where the same
+incident leads to a Re-open."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+from appeals.assessments import ELPAC, SPEAKING, WRITING, Assessment
+from appeals.rules_base import (
+    EXPIRED,
+    REOPEN,
+    RESET,
+    Decision,
+    Handler,
+    Situation,
+    completed,
+    file_appeal,
+    grade_name,
+    no_appeal,
+    no_limit,
+    place,
+    were,
+)
+from appeals.rules_catalog import (
+    RESET_CAASPP_LIMIT,
+    RESET_ELPAC_LIMIT,
+    RulesCatalog,
+)
+
+
+def _elpac_reset_notation(a: Assessment) -> bool:
+    # 003, Reset: ELPAC resets carry a domain-level irregularity notation (contracts.md).
+    return a.program == ELPAC
+
+
+def _reset(rule: str, reason: str, a: Assessment) -> Decision:
+    return file_appeal(RESET, rule, reason, notation=_elpac_reset_notation(a))
+
+
+def _elpac_support(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+    where = place(s, a)
+    if s.part == WRITING and s.grade <= 2:
+        # rule A-RESET-2: "all except Writing in kindergarten through grade two".
+        return no_appeal(
+            "A-RESET-2",
+            f"A Reset for an incorrect designated support or accommodation is not available "
+            f"for {a.label} Writing in {grade_name(s.grade)} (only grades 3-12); an irregularity "
+            "notation is recorded, and scores to re-enter go through a Data Entry Issue case.",
+            notation=True,
+        )
+    limit = c.limit(RESET_ELPAC_LIMIT, s.test, s.part)
+    if limit is None:
+        return no_limit(RESET_ELPAC_LIMIT, where)
+    n = s.questions_completed
+    if n <= limit:
+        # rule A-RESET-2
+        return _reset(
+            "A-RESET-2",
+            f"Reset is allowed for {where} because no more than {completed(limit)}; "
+            f"{were(n)}, and an irregularity notation is recorded at domain level.",
+            a,
+        )
+    # rule A-RESET-2: over the limit the incident is nonappealable (003).
+    return no_appeal(
+        "A-RESET-2",
+        f"Reset is allowed for {where} only if no more than {completed(limit)}; "
+        f"{were(n)}, so the incident is nonappealable and an irregularity notation is recorded.",
+        notation=True,
+    )
+
+
+def _resource_setting(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+    if a.program == ELPAC:
+        return _elpac_support(s, a, c)  # rule A-RESET-2
+    # rule A-RESET-1
+    return _reset(
+        "A-RESET-1",
+        f"An incorrectly set designated support or accommodation calls for a Reset of the "
+        f"{place(s, a)} so the student can test again with the right settings.",
+        a,
+    )
+
+
+def _language_support(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+    if s.iep_or_504:
+        # rule A-RESET-1: A-RESET-8 is for students without a plan; with one it is A-RESET-1.
+        return _reset(
+            "A-RESET-1",
+            f"A translation or streamlined-interface support set incorrectly for a student with "
+            f"an IEP or Section 504 plan calls for a Reset of the {place(s, a)}.",
+            a,
+        )
+    # rule A-RESET-8
+    return _reset(
+        "A-RESET-8",
+        f"An incorrect translation or streamlined-interface designated support for a student "
+        f"without an IEP or Section 504 plan calls for a Reset of the {place(s, a)}.",
+        a,
+    )
+
+
+def _domain_exemption(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+    if s.part == WRITING and s.grade <= 2:
+        # rule A-RESET-3: "all grades except kindergarten through grade two" for Writing.
+        return no_appeal(
+            "A-RESET-3",
+            f"A Reset for a missed domain exemption or alternate assessment is not available for "
+            f"{a.label} Writing in {grade_name(s.grade)} (only grades 3-12).",
+        )
+    if not s.iep_or_504:
+        # rule A-RESET-3: only an IEP or Section 504 plan prescribes an exemption or alternate.
+        return no_appeal(
+            "A-RESET-3",
+            "Only an IEP or Section 504 plan prescribes a domain exemption or alternate "
+            "assessment, and this student has neither, so no Reset is filed.",
+        )
+    return _reset(
+        "A-RESET-3",
+        f"The student did not receive the domain exemption or alternate assessment the IEP or "
+        f"Section 504 plan prescribes, so the {place(s, a)} is reset.",
+        a,
+    )
+
+
+def _speaking_not_scored(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+    # rule A-RESET-4: under any incident but Data Entry Issue, both TDS and DEI are reset.
+    return _reset(
+        "A-RESET-4",
+        f"Speaking not scored in real time calls for a Reset of both the TDS and the DEI events "
+        f"of the {place(s, a)}.",
+        a,
+    )
+
+
+def _incorrect_ssid(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+    # rule A-RESET-7
+    return _reset(
+        "A-RESET-7",
+        f"A test taken under an incorrect SSID is reset, whether or not it was completed: the "
+        f"{place(s, a)} is removed from the TDS and any DEI entries are removed too.",
+        a,
+    )
+
+
+def _audio_not_heard(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+    # rule A-RESET-6
+    return _reset(
+        "A-RESET-6",
+        f"Audio that could not be heard or replayed because of a technical issue calls for a "
+        f"Reset of the {place(s, a)}.",
+        a,
+    )
+
+
+def _incorrect_assessment(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+    what = s.answers["what"]
+    where = place(s, a)
+    if what == "SUMMATIVE_INSTEAD_OF_PRACTICE":
+        return _summative_instead_of_practice(s, a, c)
+    if what == "GENERAL_INSTEAD_OF_ALTERNATE" and a.code.startswith("CAA_"):
+        # rule A-RESET-5: the CAA *is* the alternate; the reset belongs on the general test.
+        return no_appeal(
+            "A-RESET-5",
+            f"The {a.label} is itself the alternate assessment, so 'general instead of alternate' "
+            "cannot describe it: file the case for the general test the student was given.",
+        )
+    mistake = {
+        "WRONG_GRADE": "An assessment for the wrong grade level",
+        "GENERAL_INSTEAD_OF_ALTERNATE": "The general assessment given instead of the alternate",
+        "WRONG_SPED_DESIGNATION": "An incorrect special education for testing designation",
+    }[str(what)]
+    # rule A-RESET-5
+    return _reset(
+        "A-RESET-5",
+        f"{mistake} calls for a Reset of the {where}, and of every other assessment the student "
+        "started or completed.",
+        a,
+    )
+
+
+def _summative_instead_of_practice(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+    where = place(s, a)
+    if a.program == ELPAC:
+        # rule A-RESET-9 and A-REOPEN-2 are about the CAASPP interim and practice tests only.
+        return no_appeal(
+            "A-RESET-9",
+            "The summative-instead-of-practice Reset and Re-open cover the CAASPP only; an ELPAC "
+            "summative given by mistake stands, so report it as an administration error.",
+        )
+    limit = c.limit(RESET_CAASPP_LIMIT, s.test, s.part)
+    if limit is None:
+        return no_limit(RESET_CAASPP_LIMIT, where)
+    n = s.questions_completed
+    if n < limit:
+        # rule A-RESET-9
+        return file_appeal(
+            RESET,
+            "A-RESET-9",
+            f"Reset is allowed for the {where} given instead of an interim or practice test "
+            f"because fewer than {completed(limit)}; {were(n)}.",
+        )
+    if s.test_status == EXPIRED:
+        # rule A-REOPEN-2
+        return file_appeal(
+            REOPEN,
+            "A-REOPEN-2",
+            f"The {where} given instead of an interim or practice test cannot be reset once "
+            f"{limit} or more questions were completed ({were(n)}); it has expired, so CalTAC "
+            "can re-open it when the student is ready.",
+        )
+    # rule A-REOPEN-2: the Re-open waits for the expiry.
+    return no_appeal(
+        "A-REOPEN-2",
+        f"Reset is allowed for the {where} given instead of an interim or practice test only if "
+        f"fewer than {completed(limit)}; {were(n)}, so nothing is filed now and a "
+        "Re-open can be filed once the test expires and the student is ready.",
+    )
+
+
+def _data_entry_issue(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+    where = place(s, a)
+    if not a.uses_dei(s.part, s.delivery, s.grade):
+        # No DEI event exists for this online test; nothing can be re-entered (003, Reset).
+        return no_appeal(
+            "A-RESET-10",
+            f"The online {where} has no DEI entries, so a Data Entry Issue does not lead to an "
+            "appeal; report a problem with the online test under its own incident.",
+        )
+    entries = s.answers["entries"]
+    if entries == "SELECTED":
+        # rule A-REOPEN-3
+        return file_appeal(
+            REOPEN,
+            "A-REOPEN-3",
+            f"Only selected responses or scores of the {where} must be re-entered, so CalTAC "
+            "re-opens its DEI entry.",
+        )
+    why = "all responses or scores must be re-entered"
+    if entries == "NOT_COMPLETABLE":
+        why = "the entry was started but cannot be completed"
+    if s.test == "SUMMATIVE_ELPAC" and s.part == SPEAKING:
+        # rule A-RESET-4: under Data Entry Issue only the DEI event is reset.
+        return _reset(
+            "A-RESET-4",
+            f"Under a Data Entry Issue only the DEI event of the {where} is reset, because {why}.",
+            a,
+        )
+    # rule A-RESET-10
+    return _reset(
+        "A-RESET-10",
+        f"The DEI event of the {where} is reset, and only that event, because {why}.",
+        a,
+    )
+
+
+HANDLERS: Final[MappingProxyType[str, Handler]] = MappingProxyType(
+    {
+        "INCORRECT_ASSESSMENT": _incorrect_assessment,
+        "RESOURCE_SETTING": _resource_setting,
+        "DESIGNATED_SUPPORT_ELPAC": _elpac_support,
+        "LANGUAGE_SUPPORT_CAASPP": _language_support,
+        "DOMAIN_EXEMPTION": _domain_exemption,
+        "SPEAKING_NOT_SCORED": _speaking_not_scored,
+        "INCORRECT_SSID": _incorrect_ssid,
+        "AUDIO_NOT_HEARD": _audio_not_heard,
+        "DATA_ENTRY_ISSUE": _data_entry_issue,
+    }
+)

@@ -1,0 +1,25 @@
+"""Load version 1 of the incident catalog and appeal limits (2025-26 administration).
+
+Next year: add incidents/fixtures/incident_catalog_v2.json and a migration like this one that
+loads it; the rows the admin edited meanwhile are overwritten only where v2 names them.
+"""
+
+from django.db import migrations
+
+from incidents.migrations._catalog_loader import load_catalog, unload_catalog
+
+FIXTURE = "incident_catalog_v1.json"
+
+
+def load(apps, schema_editor):
+    load_catalog(apps, FIXTURE)
+
+
+def unload(apps, schema_editor):
+    unload_catalog(apps, FIXTURE)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("incidents", "0001_initial")]
+
+    operations = [migrations.RunPython(load, unload)]

@@ -1,0 +1,244 @@
+"""The incident catalog (domain.md section C) and the appeal limits the rules read.
+
+Reference data: loaded by a data migration from the versioned fixture
+incidents/fixtures/incident_catalog_v1.json and editable in the admin, so next year's incident
+list and numbers are an edit, not a release. `incidents.queries.rules_catalog()` turns these rows
+into the plain `RulesCatalog` that the pure rules in appeals/rules.py take; the checks in
+appeals/rules_catalog.py hold for the rows as for the fixture.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from appeals.assessments import ASSESSMENTS, ELPAC_DOMAINS, PART_LABELS, SB_PARTS
+from appeals.rules_catalog import (
+    INVALIDATE_LIMIT,
+    RESET_CAASPP_LIMIT,
+    RESET_ELPAC_LIMIT,
+    CatalogError,
+    check_gap,
+    check_limit,
+    incident_from_data,
+)
+
+code_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9_]*$", "A code is capital letters, digits and underscores."
+)
+key_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]*$", "A key is lower-case letters, digits and underscores."
+)
+
+# The stable codes of contracts.md, as the rules know them (appeals/assessments.py).
+AssessmentCode = models.TextChoices(  # type: ignore[misc]
+    "AssessmentCode", [(code, (code, a.label)) for code, a in ASSESSMENTS.items()]
+)
+PartCode = models.TextChoices(  # type: ignore[misc]
+    "PartCode", [(code, (code, label)) for code, label in PART_LABELS.items()]
+)
+
+
+class Severity(models.TextChoices):
+    BREACH = "BREACH", "Breach"
+    IRREGULARITY = "IRREGULARITY", "Irregularity"
+    IMPROPRIETY = "IMPROPRIETY", "Impropriety"
+    # F-9: what is not a STAIRS incident has no severity.
+    NONE = "", "None (not a STAIRS incident)"
+
+
+class AnswerType(models.TextChoices):
+    CHOICE = "CHOICE", "One of a list"
+    YES_NO = "YES_NO", "Yes or no"
+
+
+class LimitRule(models.TextChoices):
+    # The comparison is the documents' wording and stays in code (appeals/rules_catalog.py).
+    RESET_ELPAC = RESET_ELPAC_LIMIT, "A-RESET-2: ELPAC Reset if no more than this many"
+    RESET_CAASPP = RESET_CAASPP_LIMIT, "A-RESET-9: CAASPP Reset if fewer than this many"
+    INVALIDATE = INVALIDATE_LIMIT, "A-INVAL-1: CAASPP Invalidate if more than this many"
+
+
+class IncidentType(models.Model):
+    """One testing issue of the wizard's radio list (F-1 step 2)."""
+
+    code = models.CharField(
+        max_length=40,
+        unique=True,
+        validators=[code_validator],
+        help_text="Stable identifier used by the rules, fixtures, exports and stairs_rules.",
+    )
+    label = models.CharField(max_length=200)
+    description = models.TextField(
+        blank=True, help_text="Shown to the coordinator under the label."
+    )
+    severity = models.CharField(max_length=12, choices=Severity.choices, blank=True)
+    not_stairs_incident = models.BooleanField(
+        "not a STAIRS incident",
+        default=False,
+        help_text="F-9: the wizard explains and files nothing (e.g. a late parent exemption).",
+    )
+    programs = models.JSONField(default=list, help_text="CAASPP, ELPAC or both.")
+    tests = models.JSONField(
+        default=list, blank=True, help_text="Test codes; empty means every test of the programs."
+    )
+    parts = models.JSONField(
+        default=list, blank=True, help_text="Parts or domains; empty means any part."
+    )
+    deliveries = models.JSONField(
+        default=list, blank=True, help_text="ONLINE, PAPER; empty means both."
+    )
+    active = models.BooleanField(
+        default=True, help_text="Retire an incident instead of deleting it: past cases keep it."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__in=Severity.values), name="incidenttype_severity_valid"
+            ),
+            # F-9: only an entry that is not a STAIRS incident goes without a severity.
+            models.CheckConstraint(
+                condition=Q(not_stairs_incident=True, severity="")
+                | (Q(not_stairs_incident=False) & ~Q(severity="")),
+                name="incidenttype_severity_unless_not_stairs",
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z][A-Z0-9_]*$"), name="incidenttype_code_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.code})"
+
+    def as_data(self, questions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The fixture's shape for this row (questions passed in by the caller that has them)."""
+        return {
+            "code": self.code,
+            "label": self.label,
+            "severity": self.severity,
+            "not_stairs_incident": self.not_stairs_incident,
+            "programs": self.programs,
+            "tests": self.tests,
+            "parts": self.parts,
+            "deliveries": self.deliveries,
+            "questions": questions or [],
+        }
+
+    def clean(self) -> None:
+        super().clean()
+        # The same checks as the fixture's (lists of known codes, tests of its programs, F-9).
+        try:
+            incident_from_data(self.as_data())
+        except CatalogError as err:
+            raise ValidationError(str(err).split(": ", 1)[-1]) from err
+
+
+class FollowUpQuestion(models.Model):
+    """A follow-up question of F-1 step 3; its answers go to the rules by `key`."""
+
+    incident_type = models.ForeignKey(
+        IncidentType, on_delete=models.CASCADE, related_name="questions"
+    )
+    key = models.CharField(
+        max_length=40,
+        validators=[key_validator],
+        help_text="The answer's key in stairs_rules, e.g. pause_expired. The rules read it.",
+    )
+    text = models.CharField(max_length=300)
+    answer_type = models.CharField(max_length=8, choices=AnswerType.choices)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["incident_type", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident_type", "key"], name="followupquestion_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer_type__in=AnswerType.values),
+                name="followupquestion_answer_type_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_type.code}.{self.key}"
+
+
+class AnswerChoice(models.Model):
+    """One allowed answer of a CHOICE question."""
+
+    question = models.ForeignKey(FollowUpQuestion, on_delete=models.CASCADE, related_name="choices")
+    code = models.CharField(max_length=40, validators=[code_validator])
+    label = models.CharField(max_length=300)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="answerchoice_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+_WHOLE_TESTS = [code for code, a in ASSESSMENTS.items() if not a.parts]
+_SB_TESTS = [code for code, a in ASSESSMENTS.items() if a.parts == SB_PARTS]
+_ELPAC_TESTS = [code for code, a in ASSESSMENTS.items() if a.parts == ELPAC_DOMAINS]
+
+
+class AppealLimit(models.Model):
+    """A number of questions completed that a rule compares with (A-RESET-2, A-RESET-9,
+    A-INVAL-1), per test and part; a blank part is a whole test (C-1)."""
+
+    rule = models.CharField(max_length=10, choices=LimitRule.choices)
+    test = models.CharField(max_length=20, choices=AssessmentCode.choices)
+    part = models.CharField(max_length=10, choices=PartCode.choices, blank=True)
+    value = models.PositiveSmallIntegerField(help_text="Questions completed.")
+    note = models.CharField(max_length=300, blank=True, help_text="Where the number comes from.")
+
+    class Meta:
+        ordering = ["rule", "test", "part"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "test", "part"], name="appeallimit_unique"),
+            # Which rows make sense: ELPAC domains for A-RESET-2; Smarter Balanced parts or a
+            # whole CAASPP test for A-RESET-9 and A-INVAL-1.
+            models.CheckConstraint(
+                condition=Q(rule=RESET_ELPAC_LIMIT, test__in=_ELPAC_TESTS, part__in=ELPAC_DOMAINS)
+                | Q(
+                    rule__in=[RESET_CAASPP_LIMIT, INVALIDATE_LIMIT],
+                    test__in=_SB_TESTS,
+                    part__in=SB_PARTS,
+                )
+                | Q(
+                    rule__in=[RESET_CAASPP_LIMIT, INVALIDATE_LIMIT], test__in=_WHOLE_TESTS, part=""
+                ),
+                name="appeallimit_rule_test_part_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.test} {self.part or '(whole test)'}: {self.value}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.value is None or not self.rule or not self.test:
+            return  # the field errors say it
+        try:
+            check_limit(self.rule, self.test, self.part, self.value)
+            # A-RESET-9 and A-INVAL-1 may leave a gap (CDE decides) but must not overlap.
+            limits = {
+                (o.rule, o.test, o.part): o.value
+                for o in AppealLimit.objects.exclude(pk=self.pk).filter(test=self.test)
+            }
+            limits[(self.rule, self.test, self.part)] = self.value
+            check_gap(limits)
+        except CatalogError as err:
+            raise ValidationError(str(err).split(": ", 1)[-1]) from err
