@@ -67,7 +67,9 @@ def test_account_locks_after_repeated_failures(client, colleague, settings):
     # Even the right password is refused while the account is locked.
     response = _sign_in(client, colleague.email)
     assert response.status_code == 429
-    assert "Too many sign-in attempts" in response.content.decode()
+    body = response.content.decode()
+    assert "Too many sign-in attempts" in body
+    assert "locked for 30 minutes after 5 failed sign-ins" in body
     assert "_auth_user_id" not in client.session
 
 
