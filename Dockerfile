@@ -6,7 +6,8 @@ COPY pyproject.toml build-constraints.txt README.md ./
 RUN pip install --upgrade "pip>=25.3" \
  && pip install --build-constraint build-constraints.txt .
 COPY . .
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
+RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    REDIS_URL=redis://unused:6379/0 python manage.py collectstatic --no-input \
  && useradd --system --home /app stairs && chown -R stairs /app
 USER stairs
 EXPOSE 8000

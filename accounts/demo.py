@@ -21,16 +21,17 @@ class DemoUser:
     signed: bool = True
 
 
-# (key, kind, name, CDS code, parent key)
+# (key, kind, name, CDS code, parent key). County code 99 does not exist, so no demo code can
+# collide with a real LEA or school.
 ORGANIZATIONS = [
     ("cde", OrganizationKind.STATE, "California Department of Education", None, None),
     ("caltac", OrganizationKind.CALTAC, "California Technical Assistance Center", None, None),
-    ("lr", OrganizationKind.LEA, "Los Robles Unified", "19647330000000", None),
-    ("lr_elem", OrganizationKind.SCHOOL, "Los Robles Elementary", "19647336010001", "lr"),
-    ("lr_high", OrganizationKind.SCHOOL, "Los Robles High", "19647336010002", "lr"),
-    ("hv", OrganizationKind.LEA, "Harbor View Unified", "30664230000000", None),
-    ("hv_elem", OrganizationKind.SCHOOL, "Harbor View Elementary", "30664236010001", "hv"),
-    ("hv_high", OrganizationKind.SCHOOL, "Harbor View High", "30664236010002", "hv"),
+    ("lr", OrganizationKind.LEA, "Los Robles Unified", "99000010000000", None),
+    ("lr_elem", OrganizationKind.SCHOOL, "Los Robles Elementary", "99000016000001", "lr"),
+    ("lr_high", OrganizationKind.SCHOOL, "Los Robles High", "99000016000002", "lr"),
+    ("hv", OrganizationKind.LEA, "Harbor View Unified", "99000020000000", None),
+    ("hv_elem", OrganizationKind.SCHOOL, "Harbor View Elementary", "99000026000001", "hv"),
+    ("hv_high", OrganizationKind.SCHOOL, "Harbor View High", "99000026000002", "hv"),
 ]
 
 # LEA coordinators start unsigned, so the demo shows the security-forms gate (U-5).

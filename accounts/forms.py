@@ -33,11 +33,31 @@ def axes_username(request, credentials: dict | None = None) -> str:
 
 
 class StairsPasswordResetForm(PasswordResetForm):
+    """Password reset, also for an account that was created without a password.
+
+    Accounts are created by coordinators with no password; the person sets one through this
+    form (an invitation is the same email with a welcome text). STAIRS has no external sign-in
+    whose accounts must be kept away from password resets, so every active account qualifies.
+    """
+
     email = forms.EmailField(
         label="Email address",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def get_users(self, email: str):
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+    def send_invitation(self, request, user: User) -> None:
+        """Email a new account's owner a link to choose their first password."""
+        self.cleaned_data = {"email": user.email}
+        self.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="accounts/email/invitation_subject.txt",
+            email_template_name="accounts/email/invitation.txt",
+        )
 
 
 class SecurityFormsForm(forms.Form):

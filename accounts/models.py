@@ -267,6 +267,11 @@ class AccountEvent(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     subject = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_events")
+    # Where the change happened (a grant's organization); None for changes to the person.
+    # History is shown only for organizations the viewer can see (U-4).
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     detail = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(default=timezone.now)
 

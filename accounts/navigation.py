@@ -22,6 +22,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     entries: list[tuple[str, str]] = [("Home", "home")]
+    if not access.scope_for(user).is_empty:
+        entries.append(("Students", "students:search"))
     if access.can_manage_users(user):
         entries.append(("Users", "accounts:user_list"))
     items = []

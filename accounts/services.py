@@ -19,8 +19,17 @@ from accounts.models import (
 )
 
 
-def _record(kind: str, *, actor: User | None, subject: User, detail: str = "") -> None:
-    AccountEvent.objects.create(kind=kind, actor=actor, subject=subject, detail=detail[:300])
+def _record(
+    kind: str,
+    *,
+    actor: User | None,
+    subject: User,
+    detail: str = "",
+    organization: Organization | None = None,
+) -> None:
+    AccountEvent.objects.create(
+        kind=kind, actor=actor, subject=subject, detail=detail[:300], organization=organization
+    )
 
 
 def _check_grant_allowed(*, actor: User, role: str, organization: Organization) -> None:
@@ -37,11 +46,23 @@ def _check_grant_allowed(*, actor: User, role: str, organization: Organization) 
 
 
 def _locked_managed_user(*, actor: User, user_id: int) -> User:
-    try:
-        return access.managed_users_for(actor).select_for_update().get(pk=user_id)
-    except User.DoesNotExist:
-        # The caller found this user through a scoped query; it left the scope meanwhile.
-        raise ValidationError("You cannot manage this account.") from None
+    """Lock the account row, then check (after the lock wait) that the actor still manages it.
+
+    The check runs as its own query after the lock is held, so a grant added elsewhere while
+    this request waited for the lock is seen.
+    """
+    locked = User.objects.select_for_update().filter(pk=user_id).first()
+    if locked is None or not access.managed_users_for(actor).filter(pk=user_id).exists():
+        raise ValidationError("You cannot change this account; ask CDE.")
+    return locked
+
+
+def _refuse_own_roles(*, actor: User, user: User) -> None:
+    # Nobody widens or narrows their own access; a colleague or CDE does it (U-3).
+    if actor.pk == user.pk:
+        raise ValidationError(
+            {"role": "You cannot change your own roles; ask another coordinator or CDE."}
+        )
 
 
 @transaction.atomic
@@ -62,16 +83,24 @@ def user_create(
     """
     _check_grant_allowed(actor=actor, role=role, organization=organization)
     email = email.strip().lower()
+    duplicate = ValidationError({"email": "An account with this email address already exists."})
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "An account with this email address already exists."})
-    user = User.objects.create_user(email=email, password=None, full_name=full_name, phone=phone)
+        raise duplicate
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email, password=None, full_name=full_name, phone=phone
+            )
+    except IntegrityError:
+        raise duplicate from None  # created by someone else a moment ago
     RoleGrant.objects.create(user=user, role=role, organization=organization, granted_by=actor)
-    _record(AccountEventKind.USER_CREATED, actor=actor, subject=user)
+    _record(AccountEventKind.USER_CREATED, actor=actor, subject=user, organization=organization)
     _record(
         AccountEventKind.GRANT_ADDED,
         actor=actor,
         subject=user,
         detail=f"{Role(role).label} at {organization.name}",
+        organization=organization,
     )
     return user
 
@@ -122,6 +151,7 @@ def user_reactivate(*, actor: User, user: User) -> User:
 @transaction.atomic
 def grant_add(*, actor: User, user: User, role: str, organization: Organization) -> RoleGrant:
     """Give an account one more role at one organization (U-2, U-3)."""
+    _refuse_own_roles(actor=actor, user=user)
     locked = _locked_managed_user(actor=actor, user_id=user.pk)
     _check_grant_allowed(actor=actor, role=role, organization=organization)
     try:
@@ -138,6 +168,7 @@ def grant_add(*, actor: User, user: User, role: str, organization: Organization)
         actor=actor,
         subject=locked,
         detail=f"{Role(role).label} at {organization.name}",
+        organization=organization,
     )
     return grant
 
@@ -145,15 +176,32 @@ def grant_add(*, actor: User, user: User, role: str, organization: Organization)
 @transaction.atomic
 def grant_remove(*, actor: User, grant: RoleGrant) -> None:
     """Remove a role. The last one stays: an account without a role is deactivated instead."""
+    _refuse_own_roles(actor=actor, user=grant.user)
     locked = _locked_managed_user(actor=actor, user_id=grant.user_id)
-    _check_grant_allowed(actor=actor, role=grant.role, organization=grant.organization)
+    # Re-read the grant under the lock: another request may have removed it meanwhile.
+    current = (
+        RoleGrant.objects.select_for_update()
+        .select_related("organization")
+        .filter(pk=grant.pk, user=locked)
+        .first()
+    )
+    if current is None:
+        raise ValidationError("That role was already removed.")
+    _check_grant_allowed(actor=actor, role=current.role, organization=current.organization)
     if RoleGrant.objects.filter(user=locked).count() <= 1:
         raise ValidationError(
             "This is the account's only role. Deactivate the account instead of removing it."
         )
-    detail = f"{grant.get_role_display()} at {grant.organization.name}"
-    grant.delete()
-    _record(AccountEventKind.GRANT_REMOVED, actor=actor, subject=locked, detail=detail)
+    detail = f"{current.get_role_display()} at {current.organization.name}"
+    organization = current.organization
+    current.delete()
+    _record(
+        AccountEventKind.GRANT_REMOVED,
+        actor=actor,
+        subject=locked,
+        detail=detail,
+        organization=organization,
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,11 +15,12 @@ from accounts import access, services
 from accounts.forms import (
     GrantAddForm,
     SecurityFormsForm,
+    StairsPasswordResetForm,
     UserCreateForm,
     UserEditForm,
     UserSearchForm,
 )
-from accounts.models import LEA_COORDINATOR_ROLES, RoleGrant, User
+from accounts.models import LEA_COORDINATOR_ROLES, AccountEvent, RoleGrant, User
 
 USERS_PER_PAGE = 25
 
@@ -29,6 +32,15 @@ def _apply_service_error(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class StairsPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password through the emailed link also lifts a sign-in lockout."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=form.user.email)
+        return response
 
 
 @login_required
@@ -99,8 +111,29 @@ def _managed_user(request: HttpRequest, pk: int) -> User:
     """A user the actor may change; one they may only see is refused, an unseen one is 404."""
     user = _visible_user(request, pk)
     if not access.managed_users_for(request.user).filter(pk=user.pk).exists():
-        raise PermissionDenied("This account also works outside your LEA; ask CDE to change it.")
+        raise PermissionDenied("You cannot change this account; ask CDE.")
     return user
+
+
+def _visible_history(viewer: User, user: User) -> list[AccountEvent]:
+    """The account's history as far as the viewer may see it (U-4).
+
+    Changes at organizations outside the viewer's scope are left out, and an actor the viewer
+    cannot see is not named.
+    """
+    visible_orgs = access.organizations_for(viewer).values("pk")
+    events = list(
+        user.account_events.filter(
+            Q(organization__isnull=True) | Q(organization__in=visible_orgs)
+        ).select_related("actor")[:20]
+    )
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    visible_actors = set(
+        access.users_for(viewer).filter(pk__in=actor_ids).values_list("pk", flat=True)
+    )
+    for event in events:
+        event.actor_visible = event.actor_id in visible_actors
+    return events
 
 
 def _user_detail_page(
@@ -121,7 +154,7 @@ def _user_detail_page(
         {
             "subject": user,
             "grants": grants,
-            "events": user.account_events.select_related("actor")[:20],
+            "events": _visible_history(request.user, user),
             "can_manage": can_manage,
             "grant_form": grant_form if can_manage else None,
         },
@@ -145,10 +178,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_service_error(form, error)
         else:
+            # Sent now rather than through the outbox: the link is a secret that should not
+            # sit in the database.
+            StairsPasswordResetForm().send_invitation(request, user)
             messages.success(
                 request,
-                f"Account created for {user.email}. They can set a password with "
-                "“Forgot your password?” on the sign-in page.",
+                f"Account created. We emailed {user.email} a link to choose a password.",
             )
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})

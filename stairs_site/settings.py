@@ -85,6 +85,9 @@ TEMPLATES = [
     },
 ]
 
+# The quick start's SQLite and in-process tasks are for DEBUG only: production fails loudly.
+if not DEBUG and not env.str("DATABASE_URL", default=""):
+    raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off.")
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -110,14 +113,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sign-in lockout (django-axes): failures are counted per account, so one shared school
-# network address cannot lock out every coordinator behind it.
+# Sign-in lockout (django-axes): failures are counted per account and address together. An
+# address alone would let a few mistyped passwords behind one school's NAT lock out every
+# coordinator there; an account alone would let anyone who knows an email keep its owner out.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks for the IP address in the lockout key; behind one school's NAT that would let
-# a handful of mistyped passwords lock out every coordinator there, so we lock per account.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The locked-out owner retrying with the right password should not push the end further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.forms.axes_username"
 AXES_RESET_ON_SUCCESS = True
@@ -126,7 +129,9 @@ AXES_VERBOSE = False
 
 # Idle session expiry: a coordinator's browser left open in a testing room signs itself out.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE_SECONDS", default=12 * 60 * 60)
+# And an absolute limit from sign-in, however active the session.
+SESSION_MAX_AGE = env.int("SESSION_MAX_AGE_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en-us"
@@ -190,6 +195,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery on Redis. Without REDIS_URL every task runs in-process (the quick start).
 REDIS_URL = env.str("REDIS_URL", default="")
+if not DEBUG and not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_URL must be set when DEBUG is off.")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -201,6 +208,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notifications-resend-unsent": {
         "task": "notifications.tasks.resend_unsent",
         "schedule": timedelta(minutes=5),
+    },
+    # T-1: mark online tests whose expiry has passed as Expired.
+    "students-expire-test-events": {
+        "task": "students.tasks.expire_test_events",
+        "schedule": timedelta(minutes=15),
     },
 }
 

@@ -241,3 +241,59 @@ def test_password_change_refuses_a_short_password_next_to_the_field(client, coll
     )
     assert response.status_code == 200
     assert "too short" in response.content.decode()
+
+
+def test_signed_in_pages_are_not_stored_by_the_browser(client, colleague):
+    client.force_login(colleague)
+    assert client.get(reverse("home"))["Cache-Control"] == "no-store"
+
+
+@override_settings(SESSION_MAX_AGE=3600)
+def test_session_ends_after_its_absolute_limit_however_active(client, colleague):
+    from accounts.middleware import SIGNED_IN_AT_KEY
+
+    client.force_login(colleague)
+    client.get(reverse("home"))
+    session = client.session
+    session[SIGNED_IN_AT_KEY] = time.time() - 3601
+    session[LAST_SEEN_KEY] = time.time()
+    session.save()
+    response = client.get(reverse("home"), follow=True)
+    assert "Your session has ended" in response.content.decode()
+
+
+def test_idle_sign_out_keeps_the_whole_address_to_come_back_to(client, colleague, settings):
+    client.force_login(colleague)
+    client.get(reverse("home"))
+    session = client.session
+    session[LAST_SEEN_KEY] = time.time() - settings.SESSION_IDLE_TIMEOUT - 1
+    session.save()
+    response = client.get("/accounts/users/?q=a&page=2")
+    assert response.url == "/accounts/sign-in/?next=/accounts/users/%3Fq%3Da%26page%3D2"
+
+
+def test_choosing_a_new_password_lifts_the_lockout(client, colleague, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, colleague.email, "wrong-password")
+    assert _sign_in(client, colleague.email).status_code == 429
+    client.post(reverse("accounts:password_reset"), {"email": colleague.email})
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password/reset/" in line)
+    response = client.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
+    client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "fresh-long-passphrase", "new_password2": "fresh-long-passphrase"},
+    )
+    assert _sign_in(client, colleague.email, "fresh-long-passphrase").status_code == 302
+
+
+def test_lockout_of_one_address_does_not_lock_the_owner_out_elsewhere(client, colleague, settings):
+    attacker = type(client)(REMOTE_ADDR="203.0.113.9")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attacker.post(LOGIN, {"username": colleague.email, "password": "guess"})
+    assert (
+        attacker.post(
+            LOGIN, {"username": colleague.email, "password": DEFAULT_PASSWORD}
+        ).status_code
+        == 429
+    )
+    assert _sign_in(client, colleague.email).status_code == 302

@@ -1,6 +1,7 @@
 """User management inside the app (domain.md U-3), for every role."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from accounts.models import AccountEvent, Role, RoleGrant, User
@@ -28,6 +29,7 @@ def test_lea_coordinator_creates_an_account_in_own_school(client, tree, lea_coor
     response = _create(client, tree.school_a2, Role.TEST_ADMINISTRATOR)
     assert response.status_code == 302
     user = User.objects.get(email="new.person@alder.example.org")
+    # No password until the person chooses one through the invitation.
     assert not user.has_usable_password()
     grant = user.grants.get()
     assert (grant.role, grant.organization, grant.granted_by) == (
@@ -251,3 +253,75 @@ def test_navigation_shows_only_what_the_role_allows(client, lea_coordinator, col
     assert "/accounts/users/" not in client.get(reverse("home")).content.decode()
     client.force_login(lea_coordinator)
     assert "/accounts/users/" in client.get(reverse("home")).content.decode()
+
+
+def _link_path(message) -> str:
+    link = next(line for line in message.body.splitlines() if "/password/reset/" in line)
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_new_account_gets_an_invitation_to_choose_a_password(client, tree, lea_coordinator):
+    client.force_login(lea_coordinator)
+    _create(client, tree.school_a2, Role.TEST_ADMINISTRATOR)
+    assert len(mail.outbox) == 1
+    invitation = mail.outbox[0]
+    assert invitation.to == ["new.person@alder.example.org"]
+    assert invitation.subject == "Your STAIRS account is ready: choose a password"
+    client.logout()
+    response = client.get(_link_path(invitation), follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(
+        form_url,
+        {"new_password1": "first-long-passphrase", "new_password2": "first-long-passphrase"},
+    )
+    assert response.status_code == 302
+    assert (
+        client.post(
+            "/accounts/sign-in/",
+            {"username": "new.person@alder.example.org", "password": "first-long-passphrase"},
+        ).status_code
+        == 302
+    )
+
+
+def test_invited_person_can_also_use_forgot_password(client, tree, lea_coordinator):
+    client.force_login(lea_coordinator)
+    _create(client, tree.school_a2, Role.TEST_ADMINISTRATOR)
+    client.logout()
+    mail.outbox.clear()
+    client.post(reverse("accounts:password_reset"), {"email": "new.person@alder.example.org"})
+    assert len(mail.outbox) == 1
+
+
+def test_nobody_changes_their_own_roles(client, tree, lea_coordinator):
+    # rule U-3: a coordinator does not widen their own access
+    client.force_login(lea_coordinator)
+    response = client.post(
+        reverse("accounts:grant_add", args=[lea_coordinator.pk]),
+        {"role": Role.LEA_ELPAC_COORDINATOR, "organization": tree.lea_a.pk},
+    )
+    assert response.status_code == 400
+    assert "You cannot change your own roles" in response.content.decode()
+    assert lea_coordinator.grants.count() == 1
+
+
+def test_history_shows_nothing_from_outside_the_lea(client, tree, lea_coordinator, cde_admin):
+    # rule U-4: an account shared with LEA B shows LEA A nothing of LEA B
+    shared = user_with_role(Role.TEST_ADMINISTRATOR, tree.school_a1)
+    client.force_login(cde_admin)
+    client.post(
+        reverse("accounts:grant_add", args=[shared.pk]),
+        {"role": Role.TEST_ADMINISTRATOR, "organization": tree.school_b1.pk},
+    )
+    client.post(
+        reverse("accounts:grant_add", args=[shared.pk]),
+        {"role": Role.SITE_ELPAC_COORDINATOR, "organization": tree.school_a2.pk},
+    )
+    assert AccountEvent.objects.filter(subject=shared, kind="GRANT_ADDED").count() == 2
+    client.force_login(lea_coordinator)
+    body = client.get(reverse("accounts:user_detail", args=[shared.pk])).content.decode()
+    assert tree.school_b1.name not in body
+    assert "Site ELPAC Coordinator at Alder Middle" in body
+    # The CDE administrator is not someone LEA A can look up, so is not named.
+    assert cde_admin.full_name not in body
+    assert "by the state or another organization" in body

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_sends_a_queued_notification_end_to_end(tmp_path):
     if not settings.REDIS_URL:
         pytest.fail("REDIS_URL is not set: the Celery integration test needs the local Redis.")

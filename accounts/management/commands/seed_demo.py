@@ -3,7 +3,8 @@
 from importlib import import_module
 from importlib.util import find_spec
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts import demo as accounts_demo
 
@@ -19,8 +20,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet-sign-ins", action="store_true", help="Do not print the demo sign-ins."
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo data although DEBUG is off (a throwaway database only).",
+        )
 
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            # The demo accounts share a published password, a CDE administrator among them.
+            raise CommandError(
+                "seed_demo creates demo accounts with a published password and runs only with "
+                "DEBUG on. On a throwaway database, add --force."
+            )
         accounts_demo.seed(stdout=self.stdout)
         for app in DEMO_APPS:
             if find_spec(f"{app}.demo") is not None:

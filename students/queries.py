@@ -1,0 +1,105 @@
+"""Reads the student pages and other apps need: scoped through accounts/access.py, joined, so a
+page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.access import students_for
+from accounts.models import Organization, User
+from students.models import (
+    AssessmentPart,
+    IrregularityNotation,
+    Student,
+    TestEvent,
+    TestEventChange,
+    TestingWindow,
+)
+
+SSID_RE = re.compile(r"^\d{10}$")
+
+
+def student_search(user: User, query: str) -> QuerySet[Student]:
+    """Students in the user's scope matching an SSID exactly, or a name.
+
+    A name query matches students whose first, middle or last name starts with every word given
+    ("garc mar" finds Maria Garcia). An SSID outside the scope finds nothing, exactly like an
+    unknown one (F-10).
+    """
+    students = students_for(user).select_related("school__parent")
+    query = query.strip()
+    if SSID_RE.match(query):
+        return students.filter(ssid=query)
+    for word in re.split(r"[\s,]+", query):
+        if word:
+            students = students.filter(
+                Q(last_name__istartswith=word)
+                | Q(first_name__istartswith=word)
+                | Q(middle_name__istartswith=word)
+            )
+    return students.order_by("last_name", "first_name", "ssid")
+
+
+def student_for(user: User, ssid: str) -> Student:
+    """The student with this SSID in the user's scope, else 404 (F-10: same as unknown)."""
+    return get_object_or_404(students_for(user).select_related("school__parent"), ssid=ssid)
+
+
+def student_test_events(student: Student) -> QuerySet[TestEvent]:
+    """The student's test assignments and events, newest administration first."""
+    return (
+        TestEvent.objects.filter(student=student)
+        .select_related("part__assessment")
+        .order_by("-school_year", "part__assessment__sort_order", "part__sort_order")
+    )
+
+
+def student_score_status(student: Student) -> QuerySet[TestEvent]:
+    """Events with their domain-level irregularity notations (D-1), for the Score Status tab."""
+    return student_test_events(student).prefetch_related(
+        Prefetch("notations", queryset=IrregularityNotation.objects.order_by("-recorded_at"))
+    )
+
+
+def test_event_for(user: User, ssid: str, event_id: int) -> TestEvent:
+    """One test event of a student in the user's scope, with its timeline; else 404."""
+    return get_object_or_404(
+        TestEvent.objects.filter(student__in=students_for(user).filter(ssid=ssid))
+        .select_related("student__school__parent", "part__assessment")
+        .prefetch_related(
+            Prefetch(
+                "changes",
+                queryset=TestEventChange.objects.select_related("actor").order_by("-at", "-pk"),
+            ),
+            "notations",
+        ),
+        pk=event_id,
+    )
+
+
+def testing_window_open(*, lea: Organization | int, program: str, on: date) -> bool:
+    """Is the LEA's testing window for ``program`` open on ``on``? (A-3, C-4, F-8)
+
+    Both the first and the last day of a window are inside it.
+    """
+    lea_id = lea if isinstance(lea, int) else lea.pk
+    return TestingWindow.objects.filter(
+        lea_id=lea_id, program=program, start_date__lte=on, end_date__gte=on
+    ).exists()
+
+
+def assessment_part(test_code: str, part_code: str | None) -> AssessmentPart | None:
+    """The catalog part for contracts.md's ``test`` and ``part`` (None/"" for a whole test)."""
+    return (
+        AssessmentPart.objects.select_related("assessment")
+        .filter(assessment__code=test_code, code=part_code or "")
+        .first()
+    )
+
+
+testing_window_open.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+test_event_for.__test__ = False  # type: ignore[attr-defined]

@@ -1,0 +1,76 @@
+"""Student pages: search, and the profile with its tabs (details, test assignments and events,
+Score Status). Every page starts from accounts.access.students_for: a student outside the
+user's scope is a 404, exactly like an unknown SSID (F-10)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from students import queries
+from students.forms import StudentSearchForm
+from students.models import Student
+from students.services import allowed_effects
+
+STUDENTS_PER_PAGE = 25
+
+# The profile's tabs: (url name, label). Each tab is its own page, so they work without JS.
+PROFILE_TABS = (
+    ("students:detail", "Details"),
+    ("students:tests", "Test assignments and events"),
+    ("students:score_status", "Score Status"),
+)
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    form = StudentSearchForm(request.GET or None)
+    page = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = queries.student_search(request.user, form.cleaned_data["q"])
+        page = Paginator(results, STUDENTS_PER_PAGE).get_page(request.GET.get("page"))
+    # htmx's search-as-you-type swaps in only the results.
+    template = "students/search.html#results" if request.htmx else "students/search.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+def _profile(request: HttpRequest, student: Student, tab: str, **context: object) -> HttpResponse:
+    return render(
+        request,
+        f"students/profile_{tab}.html",
+        {"student": student, "tabs": PROFILE_TABS, "active_tab": f"students:{tab}", **context},
+    )
+
+
+@login_required
+def detail(request: HttpRequest, ssid: str) -> HttpResponse:
+    student = queries.student_for(request.user, ssid)
+    return _profile(request, student, "detail")
+
+
+@login_required
+def tests(request: HttpRequest, ssid: str) -> HttpResponse:
+    student = queries.student_for(request.user, ssid)
+    return _profile(request, student, "tests", events=queries.student_test_events(student))
+
+
+@login_required
+def score_status(request: HttpRequest, ssid: str) -> HttpResponse:
+    student = queries.student_for(request.user, ssid)
+    return _profile(request, student, "score_status", events=queries.student_score_status(student))
+
+
+@login_required
+def test_event(request: HttpRequest, ssid: str, event_id: int) -> HttpResponse:
+    event = queries.test_event_for(request.user, ssid, event_id)
+    return render(
+        request,
+        "students/test_event.html",
+        {
+            "event": event,
+            "student": event.student,
+            "effects": allowed_effects(event.status),
+        },
+    )

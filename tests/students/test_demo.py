@@ -1,0 +1,115 @@
+"""Demo data: about 200 students per school, realistic test events, every rule showable;
+idempotent, deterministic and fast."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts import demo as accounts_demo
+from students import demo
+from students.models import Student, TestEvent, TestingWindow
+from students.models import TestStatus as S
+from students.queries import testing_window_open
+from tests.students.factories import catalog_part
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def seeded():
+    catalog_part("SB_ELA", "NON_PT")
+    accounts_demo.seed()
+    started = time.monotonic()
+    out = StringIO()
+    demo.seed(stdout=out, today=TODAY)
+    return {"seconds": time.monotonic() - started, "out": out.getvalue()}
+
+
+def _snapshot():
+    students = list(Student.objects.order_by("ssid").values_list("ssid", "first_name", "grade"))
+    events = list(
+        TestEvent.objects.order_by("student__ssid", "part_id").values_list(
+            "student__ssid", "part_id", "status", "questions_completed", "opened_at"
+        )
+    )
+    return students, events
+
+
+def test_about_two_hundred_students_per_school_quickly(seeded):
+    assert seeded["seconds"] < 10
+    per_school = dict(Student.objects.values_list("school__cds_code").annotate(n=Count("pk")))
+    assert per_school == {cds: 200 for cds, _, _ in demo.SCHOOLS}
+    grades = set(Student.objects.values_list("grade", flat=True))
+    assert grades == set(range(13))
+
+
+def test_seeding_again_changes_nothing(seeded):
+    before = _snapshot()
+    demo.seed(today=TODAY)
+    assert _snapshot() == before
+
+
+def test_the_plan_is_deterministic():
+    first = [
+        demo._plan_school(demo.random.Random(demo.SEED), *school) for school in demo.SCHOOLS[:1]
+    ]
+    again = [
+        demo._plan_school(demo.random.Random(demo.SEED), *school) for school in demo.SCHOOLS[:1]
+    ]
+    assert first == again
+
+
+def test_events_are_realistic_and_consistent_with_the_clock(seeded):
+    statuses = Counter(TestEvent.objects.values_list("status", flat=True))
+    for status in (S.NOT_STARTED, S.IN_PROGRESS, S.PAUSED, S.SUBMITTED, S.EXPIRED):
+        assert statuses[status] > 20, status
+    assert statuses[S.RESET] >= 2 and statuses[S.INVALIDATED] >= 2
+    now = timezone.now()
+    for event in TestEvent.objects.filter(status__in=[S.IN_PROGRESS, S.PAUSED]).select_related(
+        "part"
+    ):
+        assert event.expires_at is None or event.expires_at > now
+    for event in TestEvent.objects.filter(status=S.EXPIRED):
+        assert event.expires_at < now
+    partly = TestEvent.objects.filter(status=S.IN_PROGRESS, questions_completed__gt=0)
+    assert partly.exists()
+    # K-2 students take only the ELPAC.
+    k2 = TestEvent.objects.filter(student__grade__lte=2)
+    assert set(k2.values_list("part__assessment__program", flat=True)) == {"ELPAC"}
+    assert TestEvent.objects.filter(delivery="PAPER", dei_entries=True).exists()
+
+
+def test_each_showcase_is_on_record(seeded):
+    reset = TestEvent.objects.get(student__ssid="1000000012")
+    assert reset.status == S.RESET and reset.reset_by_appeal and reset.prior_state
+    invalid = TestEvent.objects.get(student__ssid="2000000001")
+    assert (invalid.status, invalid.condition_code) == (S.INVALIDATED, "INV")
+    noted = TestEvent.objects.get(student__ssid="4000000002")
+    assert noted.notations.exists()
+    exactly_ten = TestEvent.objects.get(student__ssid="3000000002")
+    assert (exactly_ten.status, exactly_ten.questions_completed) == (S.PAUSED, 10)
+    assert "1000000012: A-RESTORE-1" in seeded["out"]
+
+
+def test_windows_for_both_leas_and_programs(seeded):
+    assert TestingWindow.objects.count() == 4
+    for cds in ("99000010000000", "99000020000000"):
+        lea = TestingWindow.objects.filter(lea__cds_code=cds).first().lea
+        for program in ("CAASPP", "ELPAC"):
+            assert testing_window_open(lea=lea, program=program, on=TODAY)
+            assert not testing_window_open(lea=lea, program=program, on=date(2027, 7, 1))
+
+
+def test_seeding_without_the_schools_says_what_to_do(db):
+    catalog_part("SB_ELA", "NON_PT")
+    with pytest.raises(demo.DemoDataError, match="seed the organizations first"):
+        demo.seed()
