@@ -9,7 +9,10 @@ from accounts.models import Role
 from tests.e2e.conftest import assert_axe_clean
 from tests.factories import DEFAULT_PASSWORD, user_with_role
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_new_lea_coordinator_signs_the_forms_and_reaches_home(page: Page, live_server, tree):

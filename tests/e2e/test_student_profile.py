@@ -12,7 +12,10 @@ from students.models import TestStatus
 from tests.e2e.conftest import assert_axe_clean, sign_in
 from tests.students.factories import StudentFactory, make_event
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_site_coordinator_reads_a_student_profile(

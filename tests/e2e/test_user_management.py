@@ -8,7 +8,10 @@ from playwright.sync_api import Page, expect
 from accounts.models import Role, User
 from tests.e2e.conftest import assert_axe_clean, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_lea_coordinator_adds_a_test_administrator(
