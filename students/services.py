@@ -131,6 +131,33 @@ def _sync(target: TestEvent, source: TestEvent) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
+def _recorded(
+    original: TestEvent,
+    event: TestEvent,
+    *,
+    kind: str,
+    actor: User | None,
+    before: str,
+    detail: str,
+    reason: str,
+    reference: str,
+    now: datetime,
+) -> TestEvent:
+    """Write the timeline row of a change already saved, and hand the caller the new state."""
+    record_change(
+        event,
+        kind=kind,
+        actor=actor,
+        from_status=before,
+        detail=detail,
+        reason=reason,
+        reference=reference,
+        at=now,
+    )
+    _sync(original, event)
+    return event
+
+
 def _require_reason(reason: str) -> None:
     if not reason or not reason.strip():
         raise TestEventError("Give the reason for this change; it goes on the test's timeline.")
@@ -233,35 +260,33 @@ def test_event_reset(
         event.prior_state = _snapshot(event, reset_scope="DEI")
         event.dei_entries = False
         event.save()
-        record_change(
+        return _recorded(
+            original,
             event,
             kind=ChangeKind.RESET,
             actor=actor,
-            from_status=before,
+            before=before,
             detail="DEI entries removed; the TDS test event is unchanged.",
             reason=reason,
             reference=reference,
-            at=now,
+            now=now,
         )
-        _sync(original, event)
-        return event
     event.prior_state = _snapshot(event, reset_scope=scope)
     _clear_test(event)
     event.status = S.RESET
     event.reset_by_appeal = True
     event.save()
-    record_change(
+    return _recorded(
+        original,
         event,
         kind=ChangeKind.RESET,
         actor=actor,
-        from_status=before,
+        before=before,
         detail=f"{detail} The prior state is kept for a Restore.",
         reason=reason,
         reference=reference,
-        at=now,
+        now=now,
     )
-    _sync(original, event)
-    return event
 
 
 @transaction.atomic
@@ -298,36 +323,34 @@ def test_event_reopen(
     if dei_only and event.delivery == Delivery.ONLINE:
         if not event.dei_entries:
             raise TestEventError(f"{_what(event, first=True)} has no DEI entries to re-open.")
-        record_change(
+        return _recorded(
+            original,
             event,
             kind=ChangeKind.REOPENED,
             actor=actor,
-            from_status=before,
+            before=before,
             detail="DEI entries re-opened for correction; the TDS test event is unchanged.",
             reason=reason,
             reference=reference,
-            at=now,
+            now=now,
         )
-        _sync(original, event)
-        return event
     event.expires_at = _reopen_expiry(event, now)
     event.status = S.PAUSED
     event.submitted_at = None
     event.grace_period_extended_at = None
     event.save()
     until = f" until the end of {day_label(event.expires_at)}" if event.expires_at else ""
-    record_change(
+    return _recorded(
+        original,
         event,
         kind=ChangeKind.REOPENED,
         actor=actor,
-        from_status=before,
+        before=before,
         detail=f"Re-opened{until}; the student resumes where the test left off.",
         reason=reason,
         reference=reference,
-        at=now,
+        now=now,
     )
-    _sync(original, event)
-    return event
 
 
 def _reopen_expiry(event: TestEvent, now: datetime) -> datetime | None:
@@ -369,18 +392,17 @@ def test_event_restore(
     event.prior_state = None
     event.reset_by_appeal = False
     event.save()
-    record_change(
+    return _recorded(
+        original,
         event,
         kind=ChangeKind.RESTORED,
         actor=actor,
-        from_status=before,
+        before=before,
         detail=f"Returned from Reset to its prior status, {S(event.status).label.lower()}.",
         reason=reason,
         reference=reference,
-        at=now,
+        now=now,
     )
-    _sync(original, event)
-    return event
 
 
 @transaction.atomic
@@ -416,18 +438,17 @@ def test_event_extend_grace_period(
         )
     event.grace_period_extended_at = now
     event.save()
-    record_change(
+    return _recorded(
+        original,
         event,
         kind=ChangeKind.GRACE_PERIOD_EXTENDED,
         actor=actor,
-        from_status=event.status,
+        before=event.status,
         detail="The student may review earlier answers when the test resumes.",
         reason=reason,
         reference=reference,
-        at=now,
+        now=now,
     )
-    _sync(original, event)
-    return event
 
 
 @transaction.atomic
@@ -458,18 +479,17 @@ def test_event_rescore(
         )
     event.rescore_opened_at = now
     event.save()
-    record_change(
+    return _recorded(
+        original,
         event,
         kind=ChangeKind.RESCORE_OPENED,
         actor=actor,
-        from_status=event.status,
+        before=event.status,
         detail="The examiner may re-enter all Writing scores in the THSS.",
         reason=reason,
         reference=reference,
-        at=now,
+        now=now,
     )
-    _sync(original, event)
-    return event
 
 
 DEFAULT_INVALIDATION_NOTE: Final = (
@@ -508,18 +528,17 @@ def test_event_invalidate(
     IrregularityNotation.objects.create(
         test_event=event, text=notation, reference=reference, recorded_by=actor, recorded_at=now
     )
-    record_change(
+    return _recorded(
+        original,
         event,
         kind=ChangeKind.INVALIDATED,
         actor=actor,
-        from_status=before,
+        before=before,
         detail="Condition code INV set and an irregularity notation recorded.",
         reason=reason,
         reference=reference,
-        at=now,
+        now=now,
     )
-    _sync(original, event)
-    return event
 
 
 @transaction.atomic
