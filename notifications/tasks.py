@@ -1,4 +1,9 @@
-"""Celery tasks of the outbox. Idempotent: a row is sent once even if a task runs twice."""
+"""Celery tasks of the outbox.
+
+Two tasks for one row never both send it: each claims the row with a conditional UPDATE first.
+A worker that dies between handing the email to the mail server and marking the row sent
+leaves it claimed; after STALE_CLAIM it is sent again, so delivery is at least once.
+"""
 
 from __future__ import annotations
 
@@ -47,14 +52,19 @@ def send_notification(notification_id: int) -> str:
             if notification.attempts >= MAX_ATTEMPTS
             else NotificationStatus.PENDING
         )
-        Notification.objects.filter(pk=notification_id).update(
-            status=status, last_error=str(error)[:500]
-        )
-        logger.warning("Notification %s not sent: %s", notification_id, error)
+        Notification.objects.filter(
+            pk=notification_id, status=NotificationStatus.SENDING, claimed_at=now
+        ).update(status=status, last_error=str(error)[:500])
+        if status == NotificationStatus.FAILED:
+            # Given up after MAX_ATTEMPTS: an error, so that monitoring raises an alert.
+            logger.error("Notification %s failed for good: %s", notification_id, error)
+        else:
+            logger.warning("Notification %s not sent, will retry: %s", notification_id, error)
         return "failed"
-    Notification.objects.filter(pk=notification_id).update(
-        status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
+    # Only the claim this task holds is marked: a stale-claim resend may have taken over.
+    Notification.objects.filter(
+        pk=notification_id, status=NotificationStatus.SENDING, claimed_at=now
+    ).update(status=NotificationStatus.SENT, sent_at=timezone.now(), last_error="")
     return "sent"
 
 

@@ -80,3 +80,36 @@ def test_resend_picks_up_rows_left_unsent(monkeypatch):
     )
     assert resend_unsent() == 2
     assert sorted(queued) == sorted([old.pk, stuck.pk])
+
+
+def test_row_is_marked_failed_after_the_last_attempt(monkeypatch, caplog):
+    from notifications.tasks import MAX_ATTEMPTS
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP server down")
+
+    monkeypatch.setattr("notifications.tasks.send_mail", broken)
+    notification = Notification.objects.create(
+        recipient="a@example.org", subject="s", body="b", attempts=MAX_ATTEMPTS - 1
+    )
+    send_notification(notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.FAILED
+    assert any(r.levelname == "ERROR" for r in caplog.records)
+    # A failed row is not picked up again by the resend task.
+    assert send_notification(notification.pk) == "skipped"
+
+
+def test_a_task_that_lost_its_claim_does_not_mark_the_row(monkeypatch):
+    """A stale-claim resend took the row over while the first task was still sending."""
+    notification = Notification.objects.create(recipient="a@example.org", subject="s", body="b")
+
+    def slow_send(*args, **kwargs):
+        Notification.objects.filter(pk=notification.pk).update(
+            claimed_at=timezone.now() + timedelta(seconds=1)
+        )
+
+    monkeypatch.setattr("notifications.tasks.send_mail", slow_send)
+    send_notification(notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.SENDING
