@@ -11,4 +11,4 @@ RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
  && useradd --system --home /app stairs && chown -R stairs /app
 USER stairs
 EXPOSE 8000
-CMD ["gunicorn", "stairs_site.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "stairs_site/gunicorn.conf.py", "stairs_site.wsgi:application"]

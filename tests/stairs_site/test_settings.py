@@ -151,3 +151,14 @@ def test_docker_compose_declares_every_service():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat", "mail"}
     assert "gunicorn" in compose["services"]["web"]["command"]
+
+
+def test_access_log_leaves_out_query_strings():
+    # A name search is a query string; names never go to logs.
+    namespace: dict = {}
+    exec((ROOT / "stairs_site" / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102
+    log_format = namespace["access_log_format"]
+    assert "%(U)s" in log_format
+    assert "%(r)s" not in log_format and "%(q)s" not in log_format
+    assert "gunicorn.conf.py" in (ROOT / "Dockerfile").read_text()
+    assert "gunicorn.conf.py" in (ROOT / "docker-compose.yml").read_text()
