@@ -5,12 +5,23 @@ that student's rows, and rows without a ``test`` carry the student only. All or 
 row is checked first, and if any is bad nothing is written and every bad row is reported by its
 row number (the header is row 1). Reports name rows and SSIDs, never names (architecture.md).
 
-Columns (header names, any order, any case):
+Columns (header names, any order, any case; a header the import does not know is refused):
   ssid, last_name, first_name, birth_date, grade, school_cds            required
   middle_name, iep, section_504, special_education_for_testing,
   english_learner_status                                                optional
   test, part, delivery, status, opened_at, submitted_at,
   questions_completed, dei_entries                                      the test event, optional
+
+A roster updates only the columns it has. An optional column the file leaves out keeps what
+STAIRS has for an existing student or test event, and gives a new one the defaults: no middle
+name, iep, section_504 and special_education_for_testing N, english_learner_status EO; a test
+event NOT_STARTED, ONLINE, no opening, no submission, 0 questions, no DEI entries. A blank cell
+in a column the file has means that default.
+
+A roster never overrides what an approved appeal did to a test (students/services.py): an
+invalidated test stays invalidated, and any other effect (Reset, Re-open, Restore, Grace Period
+Extension, Rescore) stands until a row brings newer evidence, an opening or a submission after
+the effect. Such rows are listed in the import's summary.
 """
 
 from __future__ import annotations
@@ -24,64 +35,30 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organization, OrganizationKind, User
+from accounts.models import Organization, User
 from students import dates
 from students.models import (
     AssessmentPart,
     ChangeKind,
-    Delivery,
-    EnglishLearnerStatus,
     Student,
     TestEvent,
     TestEventChange,
     TestStatus,
 )
-from students.roster_files import (
-    bool_cell,
-    date_cell,
-    grade_cell,
-    moment_cell,
-    read_rows,
-    text_cell,
+from students.roster_checks import (
+    COLUMNS,
+    REQUIRED_COLUMNS,
+    Checked,
+    RowChecker,
+    RowError,
+    event_state,
+    header_errors,
 )
+from students.roster_files import read_rows, text_cell
+from students.timeline import day_label
 
-REQUIRED_COLUMNS = ("ssid", "last_name", "first_name", "birth_date", "grade", "school_cds")
-OPTIONAL_COLUMNS = (
-    "middle_name",
-    "iep",
-    "section_504",
-    "special_education_for_testing",
-    "english_learner_status",
-    "test",
-    "part",
-    "delivery",
-    "status",
-    "opened_at",
-    "submitted_at",
-    "questions_completed",
-    "dei_entries",
-)
-EVENT_COLUMNS = OPTIONAL_COLUMNS[5:]
-# Reset and Invalidated come only from approved appeals (students/services.py), never a roster.
-ROSTER_STATUSES = (
-    TestStatus.NOT_STARTED,
-    TestStatus.IN_PROGRESS,
-    TestStatus.PAUSED,
-    TestStatus.SUBMITTED,
-    TestStatus.EXPIRED,
-)
-STUDENT_FIELDS = (
-    "first_name",
-    "middle_name",
-    "last_name",
-    "birth_date",
-    "grade",
-    "school_id",
-    "has_iep",
-    "has_section_504",
-    "special_education_for_testing",
-    "english_learner_status",
-)
+__all__ = ["COLUMNS", "REQUIRED_COLUMNS", "ImportResult", "KeptRow", "RowError", "import_roster"]
+
 EVENT_FIELDS = (
     "grade",
     "delivery",
@@ -92,13 +69,29 @@ EVENT_FIELDS = (
     "questions_completed",
     "dei_entries",
 )
+# The timeline rows of an approved appeal's effect (students/services.py): a state they set is
+# not the roster's to undo.
+APPEAL_EFFECTS = frozenset(
+    {
+        ChangeKind.RESET,
+        ChangeKind.REOPENED,
+        ChangeKind.RESTORED,
+        ChangeKind.GRACE_PERIOD_EXTENDED,
+        ChangeKind.RESCORE_OPENED,
+        ChangeKind.INVALIDATED,
+    }
+)
 
 
-class RowError(ValueError):
-    def __init__(self, row: int, message: str) -> None:
-        super().__init__(f"Row {row}: {message}")
-        self.row = row
-        self.message = message
+@dataclass(frozen=True)
+class KeptRow:
+    """A row not applied because an approved appeal set the test's state."""
+
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Row {self.row}: {self.message}"
 
 
 @dataclass
@@ -108,144 +101,33 @@ class ImportResult:
     events_created: int = 0
     events_updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    kept: list[KeptRow] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"Students: {self.students_created} created, {self.students_updated} updated. "
             f"Test events: {self.events_created} created, {self.events_updated} updated."
         )
-
-
-# --- checking ------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Checked:
-    student: dict[str, Any]
-    school_cds: str
-    event: dict[str, Any] | None
-
-
-class _Checker:
-    def __init__(self, organization: Organization, school_year: int, now: datetime) -> None:
-        self.organization = organization
-        self.school_year = school_year
-        self.now = now
-        self.parts = {
-            (p.assessment.code, p.code): p
-            for p in AssessmentPart.objects.select_related("assessment")
-        }
-        self.whole_tests = {code for code, part in self.parts if part == ""}
-
-    def row(self, values: dict[str, Any]) -> _Checked:
-        ssid = text_cell(values.get("ssid"))
-        if not re.fullmatch(r"\d{10}", ssid):
-            raise ValueError(f"SSID must be exactly 10 digits, not “{ssid}”")
-        student: dict[str, Any] = {"ssid": ssid}
-        for column, limit in (("first_name", 60), ("middle_name", 60), ("last_name", 60)):
-            student[column] = text_cell(values.get(column))
-            if len(student[column]) > limit:
-                raise ValueError(f"{column} is longer than {limit} characters")
-        for column in ("first_name", "last_name"):
-            if not student[column]:
-                raise ValueError(f"{column} is empty")
-        student["birth_date"] = date_cell(values.get("birth_date"), "birth_date")
-        if student["birth_date"] >= dates.local_date(self.now):
-            raise ValueError("birth_date is not in the past")
-        student["grade"] = grade_cell(values.get("grade"))
-        for column, name in (
-            ("iep", "has_iep"),
-            ("section_504", "has_section_504"),
-            ("special_education_for_testing", "special_education_for_testing"),
-        ):
-            student[name] = bool_cell(values.get(column), column)
-        elas = text_cell(values.get("english_learner_status")).upper() or EnglishLearnerStatus.EO
-        if elas not in EnglishLearnerStatus.values:
-            raise ValueError(
-                f"english_learner_status must be one of {', '.join(EnglishLearnerStatus.values)}"
-            )
-        student["english_learner_status"] = elas
-        school_cds = text_cell(values.get("school_cds"))
-        if not re.fullmatch(r"\d{14}", school_cds):
-            raise ValueError(f"school_cds must be a 14-digit CDS code, not “{school_cds}”")
-        return _Checked(student, school_cds, self.event(values, student["grade"]))
-
-    def event(self, values: dict[str, Any], grade: int) -> dict[str, Any] | None:
-        test = text_cell(values.get("test")).upper()
-        if not test:
-            if any(text_cell(values.get(c)) for c in EVENT_COLUMNS[1:]):
-                raise ValueError("test is empty but other test event columns are filled")
-            return None
-        part_code = text_cell(values.get("part")).upper()
-        part = self.parts.get((test, part_code))
-        if part is None:
-            known = {code for code, _ in self.parts}
-            if test not in known:
-                raise ValueError(f"test “{test}” is not in the assessment catalog")
-            if test in self.whole_tests:
-                raise ValueError(f"{test} is taken as a whole: leave part empty")
-            parts = sorted(p for code, p in self.parts if code == test)
-            raise ValueError(f"part of {test} must be one of {', '.join(parts)}")
-        assessment = part.assessment
-        if not assessment.serves_grade(grade):
-            raise ValueError(f"{test} is not given in grade {dates.grade_label(grade)}")
-        delivery = text_cell(values.get("delivery")).upper() or Delivery.ONLINE
-        if delivery not in Delivery.values:
-            raise ValueError("delivery must be ONLINE or PAPER")
-        if not assessment.offers(delivery):
-            raise ValueError(f"{test} is not offered {delivery.lower()}")
-        status = text_cell(values.get("status")).upper() or TestStatus.NOT_STARTED
-        if status not in ROSTER_STATUSES:
-            if status in TestStatus.values:
-                raise ValueError(f"status {status} is set only by an approved appeal in STAIRS")
-            raise ValueError(f"status must be one of {', '.join(ROSTER_STATUSES)}")
-        opened_at = moment_cell(values.get("opened_at"), "opened_at")
-        submitted_at = moment_cell(values.get("submitted_at"), "submitted_at")
-        questions = text_cell(values.get("questions_completed")) or "0"
-        if not questions.isdigit():
-            raise ValueError("questions_completed must be a whole number of 0 or more")
-        dei = bool_cell(values.get("dei_entries"), "dei_entries")
-        if status == TestStatus.NOT_STARTED:
-            if opened_at or submitted_at or int(questions) or dei:
-                raise ValueError(
-                    "a test not started has no opened_at, submitted_at, questions or DEI entries"
-                )
-        elif opened_at is None:
-            raise ValueError(f"opened_at is needed for a test that is {status}")
-        else:
-            if opened_at > self.now:
-                raise ValueError("opened_at is in the future")
-            opened_year = dates.school_year_for(dates.local_date(opened_at))
-            if opened_year != self.school_year:
-                raise ValueError(
-                    f"opened_at is outside the {dates.school_year_label(self.school_year)} "
-                    "administration"
-                )
-        if submitted_at is not None and status != TestStatus.SUBMITTED:
-            raise ValueError("submitted_at is only for a SUBMITTED test")
-        if submitted_at is not None and opened_at is not None and submitted_at < opened_at:
-            raise ValueError("submitted_at is before opened_at")
-        return {
-            "part": part,
-            "grade": grade,
-            "delivery": delivery,
-            "status": status,
-            "opened_at": opened_at,
-            "submitted_at": submitted_at,
-            "questions_completed": int(questions),
-            "dei_entries": dei,
-        }
-
-    def school_inside(self, school: Organization) -> bool:
-        org = self.organization
-        if org.kind == OrganizationKind.STATE:
-            return True
-        if org.kind == OrganizationKind.LEA:
-            return school.parent_id == org.pk
-        return school.pk == org.pk
+        if self.kept:
+            rows = "row" if len(self.kept) == 1 else "rows"
+            text += f" {len(self.kept)} {rows} left a test as an approved appeal set it:"
+            text += "".join(f"\n  {kept}" for kept in self.kept)
+        return text
 
 
 # --- importing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Planned:
+    """A row with a test event, what STAIRS has of that event, and the event after the row;
+    ``kept`` says why the row is left out instead (an approved appeal set the test)."""
+
+    checked: Checked
+    stored: TestEvent | None
+    effect: TestEventChange | None
+    state: dict[str, Any] | None
+    kept: str | None = None
 
 
 def import_roster(
@@ -256,27 +138,43 @@ def import_roster(
     actor: User | None = None,
     now: datetime | None = None,
 ) -> ImportResult:
-    """Check every row, then write all of them in one transaction, or nothing."""
+    """Check every row, then write all of them in one transaction, or nothing.
+
+    Steps: check the header; check each row's cells; in one transaction, lock the students and
+    test events the file names, check the rows against them (scope, repeated rows, each event's
+    state after the row), and, when no row is bad, write; a row whose test an approved appeal
+    set is left out and listed.
+    """
     now = now or timezone.now()
     result = ImportResult()
     header, rows = read_rows(path)
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        result.errors.append(RowError(1, f"missing column(s): {', '.join(missing)}"))
+    result.errors = header_errors(header)
+    if result.errors:
         return result
-    checker = _Checker(organization, school_year, now)
-    checked: list[tuple[int, _Checked]] = []
+    checker = RowChecker(organization, school_year, now, set(header))
+    checked: list[Checked] = []
     for number, values in rows:
         try:
-            checked.append((number, checker.row(values)))
+            checked.append(checker.row(number, values))
         except ValueError as error:
             result.errors.append(RowError(number, f"{_ssid_of(values)}{error}"))
-    _check_against_database(checker, checked, result)
-    if result.errors:
-        result.errors.sort(key=lambda e: e.row)
-        return result
     with transaction.atomic():
-        _write(checked, result, school_year=school_year, actor=actor, now=now, source=path.name)
+        existing, planned = _check_against_database(
+            checker, checked, result, school_year=school_year
+        )
+        if result.errors:
+            result.errors.sort(key=lambda e: e.row)
+            return result
+        _write(
+            checked,
+            existing,
+            planned,
+            result,
+            school_year=school_year,
+            actor=actor,
+            now=now,
+            source=path.name,
+        )
     return result
 
 
@@ -286,22 +184,35 @@ def _ssid_of(values: dict[str, Any]) -> str:
 
 
 def _check_against_database(
-    checker: _Checker, checked: list[tuple[int, _Checked]], result: ImportResult
-) -> None:
-    codes = {c.school_cds for _, c in checked}
+    checker: RowChecker, checked: list[Checked], result: ImportResult, *, school_year: int
+) -> tuple[dict[str, Student], list[_Planned]]:
+    """The students of the file that exist, locked, and each event row with its state after it;
+    a row that cannot be applied is added to the result's errors."""
+    codes = {c.school_cds for c in checked}
     schools = {
         o.cds_code: o for o in Organization.objects.filter(kind="SCHOOL", cds_code__in=codes)
     }
+    # Locked until the import commits: an appeal's effect on one of these students' tests waits
+    # for it, and one that committed before is seen by the checks below.
     existing = {
         s.ssid: s
-        for s in Student.objects.filter(ssid__in={c.student["ssid"] for _, c in checked})
+        for s in Student.objects.select_for_update(of=("self",))
+        .filter(ssid__in={c.student["ssid"] for c in checked})
         .select_related("school")
-        .only("ssid", "school__parent_id", "school__kind")
     }
+    stored_events = {
+        (e.student_id, e.part_id): e
+        for e in TestEvent.objects.select_for_update(of=("self",))
+        .filter(student__in=[s.pk for s in existing.values()], school_year=school_year)
+        .select_related("part__assessment")
+    }
+    effects = _latest_effects(list(stored_events.values()))
     first_seen: dict[str, tuple[int, dict[str, Any]]] = {}
     event_rows: dict[tuple[str, int], int] = {}
-    for number, c in checked:
-        ssid = c.student["ssid"]
+    planned: list[_Planned] = []
+    for c in checked:
+        number, ssid = c.number, c.student["ssid"]
+        errors_before = len(result.errors)
         school = schools.get(c.school_cds)
         if school is None or not checker.school_inside(school):
             result.errors.append(
@@ -313,7 +224,8 @@ def _check_against_database(
             )
             continue
         c.student["school_id"] = school.pk
-        if ssid in existing and not checker.school_inside(existing[ssid].school):
+        student = existing.get(ssid)
+        if student is not None and not checker.school_inside(student.school):
             result.errors.append(
                 RowError(
                     number,
@@ -329,20 +241,36 @@ def _check_against_database(
                 )
             )
         first_seen.setdefault(ssid, (number, c.student))
-        if c.event is not None:
-            key = (ssid, c.event["part"].pk)
-            if key in event_rows:
-                result.errors.append(
-                    RowError(
-                        number,
-                        f"SSID {ssid}: {c.event['part'].label} is also on row {event_rows[key]}",
-                    )
-                )
-            event_rows.setdefault(key, number)
+        if c.event is None:
+            continue
+        part = c.event["part"]
+        key = (ssid, part.pk)
+        if key in event_rows:
+            result.errors.append(
+                RowError(number, f"SSID {ssid}: {part.label} is also on row {event_rows[key]}")
+            )
+        event_rows.setdefault(key, number)
+        if len(result.errors) > errors_before:
+            continue
+        stored = stored_events.get((student.pk, part.pk)) if student is not None else None
+        effect = effects.get(stored.pk) if stored is not None else None
+        try:
+            planned.append(_Planned(c, stored, effect, event_state(c.event, stored)))
+        except ValueError as error:
+            # A row that clashes with what an appeal made of the test is not applied anyway:
+            # say that, rather than refuse the whole file over it.
+            kept = _kept_by_appeal(stored, effect, c.event) if stored is not None else None
+            if kept is None:
+                result.errors.append(RowError(number, f"SSID {ssid}: {error}"))
+            else:
+                planned.append(_Planned(c, stored, effect, None, kept))
+    return existing, planned
 
 
 def _write(
-    checked: list[tuple[int, _Checked]],
+    checked: list[Checked],
+    existing: dict[str, Student],
+    planned: list[_Planned],
     result: ImportResult,
     *,
     school_year: int,
@@ -350,44 +278,29 @@ def _write(
     now: datetime,
     source: str,
 ) -> None:
-    wanted = {c.student["ssid"]: c.student for _, c in checked}
-    students = {s.ssid: s for s in Student.objects.select_for_update().filter(ssid__in=wanted)}
-    new_students, changed_students = [], []
-    for ssid, values in wanted.items():
-        student = students.get(ssid)
-        if student is None:
-            student = Student(**values)
-            new_students.append(student)
-            students[ssid] = student
-        elif any(getattr(student, f) != values[f] for f in STUDENT_FIELDS):
-            for f in STUDENT_FIELDS:
-                setattr(student, f, values[f])
-            changed_students.append(student)
-    Student.objects.bulk_create(new_students)
-    Student.objects.bulk_update(changed_students, [*STUDENT_FIELDS, "updated_at"])
-    result.students_created, result.students_updated = len(new_students), len(changed_students)
-
-    events = {
-        (e.student_id, e.part_id): e
-        for e in TestEvent.objects.select_for_update().filter(
-            student__in=[s.pk for s in students.values()], school_year=school_year
-        )
-    }
+    students = _write_students(checked, existing, result, now=now)
     new_events, changed_events, changes = [], [], []
-    for _, c in checked:
-        if c.event is None:
+    for p in planned:
+        student = students[p.checked.student["ssid"]]
+        event = p.stored
+        if p.state is None:
+            result.kept.append(KeptRow(p.checked.number, f"SSID {student.ssid}: {p.kept}"))
             continue
-        student = students[c.student["ssid"]]
-        event = events.get((student.pk, c.event["part"].pk))
-        is_new = event is None
-        if is_new:
-            event = TestEvent(student=student, part=c.event["part"], school_year=school_year)
-        before = "" if is_new else event.status
-        if not is_new and _roster_keeps(event, c.event["status"]):
+        values = _event_values(p.checked.event["part"], p.state, event, p.effect, now)
+        if event is None:
+            event = TestEvent(
+                student=student, part=p.checked.event["part"], school_year=school_year, **values
+            )
+            new_events.append(event)
+            changes.append((event, ""))
             continue
-        values = _event_values(event, c.event, now)
-        if not is_new and all(getattr(event, f) == values[f] for f in EVENT_FIELDS):
+        if all(getattr(event, f) == values[f] for f in EVENT_FIELDS):
             continue
+        why_kept = _kept_by_appeal(event, p.effect, p.checked.event)
+        if why_kept:
+            result.kept.append(KeptRow(p.checked.number, f"SSID {student.ssid}: {why_kept}"))
+            continue
+        before = event.status
         for f, v in values.items():
             setattr(event, f, v)
         if before == TestStatus.RESET:
@@ -395,7 +308,8 @@ def _write(
             event.prior_state, event.reset_by_appeal = None, False
         if event.status != TestStatus.PAUSED:
             event.grace_period_extended_at = None
-        (new_events if is_new else changed_events).append(event)
+        event.updated_at = now
+        changed_events.append(event)
         changes.append((event, before))
     TestEvent.objects.bulk_create(new_events)
     TestEvent.objects.bulk_update(
@@ -417,28 +331,92 @@ def _write(
     )
 
 
-def _roster_keeps(event: TestEvent, roster_status: str) -> bool:
-    """Appeal outcomes a roster must not undo: an invalidation, and a Reset the student has not
-    yet started again (so a Restore stays possible)."""
-    if event.status == TestStatus.INVALIDATED:
-        return True
-    return event.status == TestStatus.RESET and roster_status == TestStatus.NOT_STARTED
+def _write_students(
+    checked: list[Checked], existing: dict[str, Student], result: ImportResult, *, now: datetime
+) -> dict[str, Student]:
+    """Create the new students, and update the existing ones in the columns the file has."""
+    wanted = {c.student["ssid"]: c.student for c in checked}
+    students = dict(existing)
+    new_students, changed_students = [], []
+    for ssid, values in wanted.items():
+        student = students.get(ssid)
+        if student is None:
+            student = Student(**values)  # a column the file lacks: the model's default
+            new_students.append(student)
+            students[ssid] = student
+            continue
+        given = {f: v for f, v in values.items() if f != "ssid"}
+        if any(getattr(student, f) != v for f, v in given.items()):
+            for f, v in given.items():
+                setattr(student, f, v)
+            student.updated_at = now
+            changed_students.append(student)
+    Student.objects.bulk_create(new_students)
+    if changed_students:
+        fields = sorted({f for values in wanted.values() for f in values} - {"ssid"})
+        Student.objects.bulk_update(changed_students, [*fields, "updated_at"])
+    result.students_created, result.students_updated = len(new_students), len(changed_students)
+    return students
 
 
-def _event_values(event: TestEvent, row: dict[str, Any], now: datetime) -> dict[str, Any]:
-    opened_at = row["opened_at"]
-    shape = TestEvent(part=event.part, delivery=row["delivery"])
-    expires_at = shape.expiry_for(opened_at) if opened_at else None
-    status = row["status"]
+def _latest_effects(events: list[TestEvent]) -> dict[int, TestEventChange]:
+    """Each event's latest timeline row of an approved appeal's effect, if it has one."""
+    latest: dict[int, TestEventChange] = {}
+    for change in (
+        TestEventChange.objects.filter(test_event__in=events, kind__in=APPEAL_EFFECTS)
+        .only("test_event_id", "kind", "at")
+        .order_by("at", "pk")
+    ):
+        latest[change.test_event_id] = change
+    return latest
+
+
+def _event_values(
+    part: AssessmentPart,
+    state: dict[str, Any],
+    stored: TestEvent | None,
+    effect: TestEventChange | None,
+    now: datetime,
+) -> dict[str, Any]:
+    opened_at = state["opened_at"]
+    if (
+        stored is not None
+        and effect is not None
+        and opened_at == stored.opened_at
+        and state["delivery"] == stored.delivery
+    ):
+        # The same opening of a test an appeal touched keeps its stored expiry: a Re-open's is
+        # counted from the re-open (A-REOPEN-4), not from the opening, and a Restore put back
+        # the one it had.
+        expires_at = stored.expires_at
+    elif opened_at is None:
+        expires_at = None
+    else:
+        expires_at = TestEvent(part=part, delivery=state["delivery"]).expiry_for(opened_at)
+    status = state["status"]
     if status in (TestStatus.IN_PROGRESS, TestStatus.PAUSED) and dates.is_expired(expires_at, now):
         status = TestStatus.EXPIRED  # T-1: its expiry passed before the roster was loaded
-    return {
-        "grade": row["grade"],
-        "delivery": row["delivery"],
-        "status": status,
-        "opened_at": opened_at,
-        "expires_at": expires_at,
-        "submitted_at": row["submitted_at"],
-        "questions_completed": row["questions_completed"],
-        "dei_entries": row["dei_entries"],
-    }
+    return {**state, "status": status, "expires_at": expires_at}
+
+
+def _kept_by_appeal(
+    event: TestEvent, effect: TestEventChange | None, row: dict[str, Any]
+) -> str | None:
+    """Why the row must not change a test an approved appeal set, or None when it may.
+
+    A roster is an export of the TDS at some moment; only a row showing the student opened or
+    submitted the test after the effect is newer than it (A-RESTORE-1 needs the Reset kept,
+    A-REOPEN-4 the re-opened test and its expiry).
+    """
+    what = f"{event.part.label} stays {TestStatus(event.status).label.lower()}"
+    if event.status == TestStatus.INVALIDATED:
+        return f"{what}: an approved Invalidate is final and a roster never changes it"
+    if effect is None:
+        return None
+    evidence = [row.get("opened_at"), row.get("submitted_at")]
+    if any(moment is not None and moment > effect.at for moment in evidence):
+        return None
+    return (
+        f"{what}, as an approved appeal left it ({ChangeKind(effect.kind).label}, "
+        f"{day_label(effect.at)}); the row shows no opening or submission after that"
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from io import StringIO
 
@@ -15,63 +14,23 @@ from students import dates, services
 from students.models import Student, TestEvent, TestStatus
 from students.roster import import_roster
 from tests.students.factories import StudentFactory, catalog_part, make_event
+from tests.students.rosters import HEADER, moment_ago, row, run_import, write_csv
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "ssid", "last_name", "first_name", "birth_date", "grade", "school_cds", "iep",
-    "english_learner_status", "test", "part", "delivery", "status", "opened_at",
-    "questions_completed", "dei_entries",
-]  # fmt: skip
-A1 = "19111116000001"  # school A1 of the tree fixture (LEA A: 19111110000000)
-
-
-def _row(**values) -> list:
-    base = {
-        "ssid": "1000000001", "last_name": "Vega", "first_name": "Rosa", "birth_date": "2015-04-30",
-        "grade": "5", "school_cds": A1, "iep": "N", "english_learner_status": "EO", "test": "",
-        "part": "", "delivery": "", "status": "", "opened_at": "", "questions_completed": "",
-        "dei_entries": "",
-    }  # fmt: skip
-    base.update(values)
-    return [base[c] for c in HEADER]
-
-
-def _csv(tmp_path, rows, header=HEADER):
-    path = tmp_path / "roster.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def _import(path, organization="19111110000000", year=None):
-    out, err = StringIO(), StringIO()
-    args = [str(path), "--organization", organization]
-    if year:
-        args += ["--school-year", str(year)]
-    call_command("import_roster", *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
-
-
-def _opened_this_year(days_ago: int = 2) -> str:
-    moment = timezone.localtime() - timezone.timedelta(days=days_ago)
-    return moment.strftime("%Y-%m-%d %H:%M")
-
 
 def test_a_good_csv_creates_students_and_events_with_their_expiry(tmp_path, tree):
-    opened = _opened_this_year()
+    opened = moment_ago(2)
     rows = [
-        _row(),
-        _row(test="SB_MATH", part="NON_PT", status="IN_PROGRESS", opened_at=opened,
+        row(),
+        row(test="SB_MATH", part="NON_PT", status="IN_PROGRESS", opened_at=opened,
              questions_completed="12"),
-        _row(test="SB_MATH", part="PT"),
-        _row(ssid="1000000002", first_name="Li", last_name="Chen", grade="K",
+        row(test="SB_MATH", part="PT"),
+        row(ssid="1000000002", first_name="Li", last_name="Chen", grade="K",
              english_learner_status="EL", test="SUMMATIVE_ELPAC", part="SPEAKING",
              status="SUBMITTED", opened_at=opened, questions_completed="10", dei_entries="Y"),
     ]  # fmt: skip
-    out, err = _import(_csv(tmp_path, rows))
+    out, err = run_import(write_csv(tmp_path, rows))
     assert "Students: 2 created, 0 updated. Test events: 3 created, 0 updated." in out
     assert err == ""
     rosa = Student.objects.get(ssid="1000000001")
@@ -93,14 +52,14 @@ def test_an_xlsx_roster_with_typed_cells(tmp_path, tree):
     sheet.append(HEADER)
     opened = timezone.localtime().replace(tzinfo=None, second=0, microsecond=0)
     opened -= timezone.timedelta(days=1)
-    row = _row(birth_date=datetime(2016, 1, 2), grade=4, test="CAST", status="PAUSED",
+    cells = row(birth_date=datetime(2016, 1, 2), grade=4, test="CAST", status="PAUSED",
                opened_at=opened, questions_completed=9)  # fmt: skip
-    row[0] = 1000000003  # a numeric SSID cell
-    row[4] = 5  # a numeric grade cell
-    sheet.append(row)
+    cells[0] = 1000000003  # a numeric SSID cell
+    cells[4] = 5  # a numeric grade cell
+    sheet.append(cells)
     path = tmp_path / "roster.xlsx"
     book.save(path)
-    out, _ = _import(path)
+    out, _ = run_import(path)
     assert "Test events: 1 created" in out
     event = TestEvent.objects.get(student__ssid="1000000003")
     assert event.part.assessment.code == "CAST" and event.status == TestStatus.PAUSED
@@ -108,28 +67,28 @@ def test_an_xlsx_roster_with_typed_cells(tmp_path, tree):
 
 
 def test_bad_rows_are_all_reported_by_row_number_and_nothing_is_imported(tmp_path, tree):
-    opened = _opened_this_year()
+    opened = moment_ago(2)
     rows = [
-        _row(),  # row 2 is fine
-        _row(ssid="12345"),  # 3
-        _row(ssid="1000000004", grade="13"),  # 4
-        _row(ssid="1000000005", school_cds=tree.school_b1.cds_code),  # 5: another LEA's school
-        _row(ssid="1000000006", test="SB_ELA", part="LISTENING"),  # 6
-        _row(ssid="1000000007", test="SB_ELA", part="NON_PT", status="RESET"),  # 7
-        _row(ssid="1000000008", test="SB_ELA", part="NON_PT", status="SUBMITTED"),  # 8
-        _row(ssid="1000000009", grade="2", test="SB_ELA", part="NON_PT"),  # 9
-        _row(ssid="1000000010", birth_date="30/04/2015"),  # 10
-        _row(first_name="Rosalind"),  # 11: SSID of row 2 with other details
-        _row(ssid="1000000011", test="CAA_MATH", delivery="PAPER"),  # 12
-        _row(ssid="1000000012", test="SB_ELA", part="NON_PT", status="IN_PROGRESS",
+        row(),  # row 2 is fine
+        row(ssid="12345"),  # 3
+        row(ssid="1000000004", grade="13"),  # 4
+        row(ssid="1000000005", school_cds=tree.school_b1.cds_code),  # 5: another LEA's school
+        row(ssid="1000000006", test="SB_ELA", part="LISTENING"),  # 6
+        row(ssid="1000000007", test="SB_ELA", part="NON_PT", status="RESET"),  # 7
+        row(ssid="1000000008", test="SB_ELA", part="NON_PT", status="SUBMITTED"),  # 8
+        row(ssid="1000000009", grade="2", test="SB_ELA", part="NON_PT"),  # 9
+        row(ssid="1000000010", birth_date="30/04/2015"),  # 10
+        row(first_name="Rosalind"),  # 11: SSID of row 2 with other details
+        row(ssid="1000000011", test="CAA_MATH", delivery="PAPER"),  # 12
+        row(ssid="1000000012", test="SB_ELA", part="NON_PT", status="IN_PROGRESS",
              opened_at="2024-03-01 09:00"),  # 13: another administration
-        _row(ssid="1000000013", iep="maybe"),  # 14
-        _row(ssid="1000000014", test="SB_ELA", part="PT", status="SUBMITTED", opened_at=opened),
-        _row(ssid="1000000014", test="SB_ELA", part="PT"),  # 16: the same part twice
+        row(ssid="1000000013", iep="maybe"),  # 14
+        row(ssid="1000000014", test="SB_ELA", part="PT", status="SUBMITTED", opened_at=opened),
+        row(ssid="1000000014", test="SB_ELA", part="PT"),  # 16: the same part twice
     ]  # fmt: skip
-    path = _csv(tmp_path, rows)
+    path = write_csv(tmp_path, rows)
     with pytest.raises(CommandError, match="13 problem"):
-        _import(path)
+        run_import(path)
     assert not Student.objects.exists() and not TestEvent.objects.exists()
     result = _errors(path, tree)
     assert [e.row for e in result] == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16]
@@ -159,41 +118,41 @@ def test_the_report_goes_to_stderr(tmp_path, tree):
     err = StringIO()
     with pytest.raises(CommandError, match="1 problem"):
         call_command(
-            "import_roster", str(_csv(tmp_path, [_row(grade="Z")])),
+            "import_roster", str(write_csv(tmp_path, [row(grade="Z")])),
             "--organization", tree.lea_a.cds_code, stdout=StringIO(), stderr=err,
         )  # fmt: skip
     assert "Row 2: SSID 1000000001: grade must be K or 1-12" in err.getvalue()
 
 
 def test_a_missing_column_is_reported_on_row_one(tmp_path, tree):
-    path = _csv(tmp_path, [_row()[:5]], header=HEADER[:5])
+    path = write_csv(tmp_path, [row()[:5]], header=HEADER[:5])
     errors = import_roster(path, organization=tree.lea_a, school_year=2026).errors
     assert [str(e) for e in errors] == ["Row 1: missing column(s): school_cds"]
 
 
 def test_a_school_import_takes_only_its_own_school(tmp_path, tree):
-    path = _csv(tmp_path, [_row(), _row(ssid="1000000002", school_cds=tree.school_a2.cds_code)])
+    path = write_csv(tmp_path, [row(), row(ssid="1000000002", school_cds=tree.school_a2.cds_code)])
     with pytest.raises(CommandError):
-        _import(path, organization=tree.school_a1.cds_code)
-    _import(_csv(tmp_path, [_row()]), organization=tree.school_a1.cds_code)
+        run_import(path, organization=tree.school_a1.cds_code)
+    run_import(write_csv(tmp_path, [row()]), organization=tree.school_a1.cds_code)
     assert Student.objects.count() == 1
 
 
 def test_a_student_of_another_lea_is_not_taken_over(tmp_path, tree):
     StudentFactory(ssid="1000000001", school=tree.school_b1)
     with pytest.raises(CommandError):
-        _import(_csv(tmp_path, [_row()]))
+        run_import(write_csv(tmp_path, [row()]))
     assert Student.objects.get(ssid="1000000001").school == tree.school_b1
 
 
 def test_importing_again_updates_in_place(tmp_path, tree):
-    opened = _opened_this_year(3)
-    first = [_row(test="SB_ELA", part="PT", status="IN_PROGRESS", opened_at=opened,
+    opened = moment_ago(3)
+    first = [row(test="SB_ELA", part="PT", status="IN_PROGRESS", opened_at=opened,
                   questions_completed="1")]  # fmt: skip
-    _import(_csv(tmp_path, first))
-    again = [_row(grade="6", test="SB_ELA", part="PT", status="SUBMITTED", opened_at=opened,
+    run_import(write_csv(tmp_path, first))
+    again = [row(grade="6", test="SB_ELA", part="PT", status="SUBMITTED", opened_at=opened,
                   questions_completed="6")]  # fmt: skip
-    out, _ = _import(_csv(tmp_path, again))
+    out, _ = run_import(write_csv(tmp_path, again))
     assert "Students: 0 created, 1 updated. Test events: 0 created, 1 updated." in out
     event = TestEvent.objects.get()
     assert (event.status, event.questions_completed, event.grade) == ("SUBMITTED", 6, 6)
@@ -201,7 +160,7 @@ def test_importing_again_updates_in_place(tmp_path, tree):
         ("", "IN_PROGRESS"),
         ("IN_PROGRESS", "SUBMITTED"),
     ]
-    out, _ = _import(_csv(tmp_path, again))
+    out, _ = run_import(write_csv(tmp_path, again))
     assert "0 created, 0 updated. Test events: 0 created, 0 updated." in out
 
 
@@ -212,23 +171,31 @@ def test_a_roster_never_undoes_an_invalidation_or_a_restorable_reset(tmp_path, t
     services.test_event_invalidate(event=invalid, actor=None, reason="Cheating")
     reset = make_event(student, test="SB_ELA", part="PT", status=TestStatus.SUBMITTED)
     services.test_event_reset(event=reset, actor=None, reason="Wrong SSID")
-    opened = _opened_this_year()
+    opened = moment_ago(2)
     rows = [
-        _row(test="SB_ELA", part="NON_PT", status="SUBMITTED", opened_at=opened,
+        row(test="SB_ELA", part="NON_PT", status="SUBMITTED", opened_at=opened,
              questions_completed="40"),
-        _row(test="SB_ELA", part="PT", status="NOT_STARTED"),
+        row(test="SB_ELA", part="PT", status="NOT_STARTED"),
     ]  # fmt: skip
-    _import(_csv(tmp_path, rows))
+    out, _ = run_import(write_csv(tmp_path, rows))
     invalid.refresh_from_db()
     reset.refresh_from_db()
     assert invalid.status == TestStatus.INVALIDATED
     assert reset.status == TestStatus.RESET and reset.reset_by_appeal
+    # rule A-RESTORE-1: the operator sees which rows were left out, by row and SSID.
+    assert "2 rows left a test as an approved appeal set it:" in out
+    assert (
+        "Row 2: SSID 1000000001: Smarter Balanced ELA non-PT (CAT) stays invalidated: an "
+        "approved Invalidate is final" in out
+    )
+    assert "Row 3: SSID 1000000001: Smarter Balanced ELA Performance task (PT) stays reset" in out
+    assert "Rosa" not in out and "Vega" not in out
 
 
 def test_an_open_test_past_its_expiry_is_imported_as_expired(tmp_path, tree):
     # rule T-1
-    row = _row(test="SB_ELA", part="PT", status="IN_PROGRESS", opened_at=_opened_this_year(20))
-    _import(_csv(tmp_path, [row]), year=dates.school_year_for(timezone.localdate()))
+    cells = row(test="SB_ELA", part="PT", status="IN_PROGRESS", opened_at=moment_ago(20))
+    run_import(write_csv(tmp_path, [cells]), year=dates.school_year_for(timezone.localdate()))
     assert TestEvent.objects.get().status == TestStatus.EXPIRED
 
 
@@ -236,14 +203,14 @@ def test_an_unreadable_file_is_refused_plainly(tmp_path, tree):
     path = tmp_path / "roster.xlsx"
     path.write_text("not a workbook")
     with pytest.raises(CommandError, match=r"not a readable \.xlsx workbook"):
-        _import(path)
+        run_import(path)
     text = tmp_path / "roster.txt"
     text.write_text("ssid")
     with pytest.raises(CommandError, match=r"must be a \.csv or \.xlsx"):
-        _import(text)
+        run_import(text)
     latin = tmp_path / "latin.csv"
     latin.write_bytes("ssid,last_name\n1000000001,Pe\xf1a\n".encode("latin-1"))
     with pytest.raises(CommandError, match="not UTF-8"):
-        _import(latin)
+        run_import(latin)
     with pytest.raises(CommandError, match="No LEA or school"):
-        _import(_csv(tmp_path, [_row()]), organization="00000000000000")
+        run_import(write_csv(tmp_path, [row()]), organization="00000000000000")

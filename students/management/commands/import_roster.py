@@ -16,7 +16,9 @@ from students.roster import import_roster
 class Command(BaseCommand):
     help = (
         "Import students and their test events from a CSV or XLSX roster. Every row is checked "
-        "first; if any is bad, nothing is imported and every bad row is listed."
+        "first; if any is bad, nothing is imported and every bad row is listed. Only the columns "
+        "the file has are updated, and a test an approved appeal changed is left as it is unless "
+        "the row shows an opening or a submission after the appeal; such rows are listed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
