@@ -70,19 +70,21 @@ def _submitted_early(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
 
 def _technical_disruption(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
     where = place(s, a)
-    if s.answers["student_break"] is True:
-        # rule A-GPE-2: never for student breaks such as recess or lunch.
-        return no_appeal(
-            "A-GPE-2",
-            "A Grace Period Extension is never granted when the pause rule expired during a "
-            "student break such as recess or lunch.",
-        )
+    # The pause rule comes first: a break shorter than 20 minutes costs nothing, whatever its
+    # cause, so "student break" only matters once the pause rule expired.
     if s.answers["pause_expired"] is not True:
         # rule T-3: within 20 minutes the student returns to the answers; nothing to appeal.
         return no_appeal(
             "T-3",
             f"The 20-minute pause rule did not expire, so the student can resume the {where} "
             "and review earlier answers without an appeal.",
+        )
+    if s.answers["student_break"] is True:
+        # rule A-GPE-2: never for student breaks such as recess or lunch.
+        return no_appeal(
+            "A-GPE-2",
+            "A Grace Period Extension is never granted when the pause rule expired during a "
+            "student break such as recess or lunch.",
         )
     if a.program == CAASPP and s.part == PT and s.delivery == ONLINE:
         # The contradiction: A-GPE-1 excludes the CAASPP PT, yet one sentence of 003 lets CDE

@@ -1,5 +1,16 @@
 """Shared vocabulary of the appeal rules: the input and output values of contracts.md and the
 small builders every rule family uses. Pure: no Django, no I/O.
+
+The appeal and test-status codes, and the table of which statuses each appeal may act on, come
+from `students/transitions.py`, the table the effect services enforce: a decision never names an
+appeal whose service would refuse the test's status.
+
+The irregularity notation (S-2, D-1) follows one principle: it is recorded when the incident
+happened on a test the student took, that is any status but NOT_STARTED, whether or not an
+appeal can be filed (the status, a limit or a closed window, C-4, may stop the appeal; they do
+not erase the incident). Which incidents carry one is the rule families' business: the ELPAC
+validity incidents (C-2) and the ELPAC resets (003). `appeals/rules.py` applies the principle;
+a decision's reason says when a notation is recorded without an appeal, or why none is.
 """
 
 from __future__ import annotations
@@ -11,23 +22,25 @@ from typing import Any, Final
 
 from appeals.assessments import ONLINE, PAPER, Assessment
 from appeals.rules_catalog import RulesCatalog
-
-RESET: Final = "RESET"
-REOPEN: Final = "REOPEN"
-RESTORE: Final = "RESTORE"
-GRACE_PERIOD_EXTENSION: Final = "GRACE_PERIOD_EXTENSION"
-RESCORE: Final = "RESCORE"
-INVALIDATE: Final = "INVALIDATE"
-APPEALS: Final = (RESET, REOPEN, RESTORE, GRACE_PERIOD_EXTENSION, RESCORE, INVALIDATE)
-APPEAL_LABELS: Final = MappingProxyType(
-    {
-        RESET: "Reset",
-        REOPEN: "Re-open",
-        RESTORE: "Restore",
-        GRACE_PERIOD_EXTENSION: "Grace Period Extension",
-        RESCORE: "Rescore",
-        INVALIDATE: "Invalidate",
-    }
+from students.transitions import (
+    ALLOWED_FROM,
+    APPEAL_LABELS,
+    APPEALS,
+    EXPIRED,
+    GRACE_PERIOD_EXTENSION,
+    IN_PROGRESS,
+    INVALIDATE,
+    INVALIDATED,
+    NOT_STARTED,
+    PAUSED,
+    REOPEN,
+    RESCORE,
+    RESET,
+    RESET_STATUS,
+    RESTORE,
+    STATUS_LABELS,
+    SUBMITTED,
+    TEST_STATUSES,
 )
 
 CALTAC: Final = "CALTAC"
@@ -44,23 +57,6 @@ REVIEWERS: Final = MappingProxyType(
         RESCORE: CALTAC,
         INVALIDATE: CDE,
     }
-)
-
-NOT_STARTED: Final = "NOT_STARTED"
-IN_PROGRESS: Final = "IN_PROGRESS"
-PAUSED: Final = "PAUSED"
-SUBMITTED: Final = "SUBMITTED"
-EXPIRED: Final = "EXPIRED"
-RESET_STATUS: Final = "RESET"
-INVALIDATED: Final = "INVALIDATED"
-TEST_STATUSES: Final = (
-    NOT_STARTED,
-    IN_PROGRESS,
-    PAUSED,
-    SUBMITTED,
-    EXPIRED,
-    RESET_STATUS,
-    INVALIDATED,
 )
 
 
@@ -138,14 +134,16 @@ def no_appeal(rule: str, reason: str, *, notation: bool = False) -> Decision:
     )
 
 
-def manual_review(rule: str, reason: str, *, appeal: str | None = None) -> Decision:
+def manual_review(
+    rule: str, reason: str, *, appeal: str | None = None, notation: bool = False
+) -> Decision:
     # Every open question goes to CDE (brief of issue #4; D-3: CDE may review any case).
     return Decision(
         appeal=appeal,
         reviewer=CDE,
         appealable=True,
         manual_review=True,
-        irregularity_notation=False,
+        irregularity_notation=notation,
         rule=rule,
         reason=reason,
     )
@@ -182,3 +180,42 @@ def no_limit(rule: str, where: str) -> Decision:
 
 # A rule family's entry point for one incident code.
 Handler = Callable[[Situation, Assessment, RulesCatalog], Decision]
+
+
+# The vocabulary re-exported from students/transitions.py is part of this module's interface.
+__all__ = [
+    "ALLOWED_FROM",
+    "APPEALS",
+    "APPEAL_LABELS",
+    "CALTAC",
+    "CDE",
+    "EXPIRED",
+    "GRACE_PERIOD_EXTENSION",
+    "INVALIDATE",
+    "INVALIDATED",
+    "IN_PROGRESS",
+    "NOT_STARTED",
+    "PAUSED",
+    "REOPEN",
+    "RESCORE",
+    "RESET",
+    "RESET_STATUS",
+    "RESTORE",
+    "REVIEWERS",
+    "STATUS_LABELS",
+    "SUBMITTED",
+    "TEST_STATUSES",
+    "Decision",
+    "Handler",
+    "Situation",
+    "SituationError",
+    "completed",
+    "file_appeal",
+    "grade_name",
+    "manual_review",
+    "no_appeal",
+    "no_limit",
+    "place",
+    "questions",
+    "were",
+]

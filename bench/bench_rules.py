@@ -52,7 +52,7 @@ def mixed_batch(size: int, seed: int = 4) -> list[dict[str, Any]]:
                 for answers, count, status, window in product(
                     answer_sets,
                     (0, 1, 2, 6, 9, 10, 11, 30),
-                    ("IN_PROGRESS", "SUBMITTED", "EXPIRED", "RESET", "INVALIDATED"),
+                    ("IN_PROGRESS", "PAUSED", "SUBMITTED", "EXPIRED", "RESET", "INVALIDATED"),
                     (True, True, True, False),
                 ):
                     raw: dict[str, Any] = {

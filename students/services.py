@@ -1,7 +1,8 @@
 """The effects of appeal decisions on test events (domain.md section A), and the expiry sweep.
 
 Each effect is one function: keyword-only, ``@transaction.atomic``, it locks the event row,
-catches up a lapsed expiry (T-1), checks the event's status against ``ALLOWED_FROM`` and the
+catches up a lapsed expiry (T-1), checks the event's status against the transition table of
+``students/transitions.py`` (``ALLOWED_FROM``, the same table the appeal rules read) and the
 effect's own conditions, and only then changes the row and writes its timeline row. A refused
 effect raises ``TestEventError`` with one plain sentence before anything is written, so a caller
 never leaves a half change behind.
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any, Final
 
 from django.db import transaction
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import Program, User
-from students import dates
+from students import dates, transitions
 from students.models import (
     ChangeKind,
     ConditionCode,
@@ -34,11 +34,24 @@ from students.models import (
     TestStatus,
 )
 from students.timeline import catch_up_expiry, day_label, record_change, test_events_expire
+from students.transitions import (
+    ALLOWED_FROM,
+    APPEAL_LABELS,
+    GRACE_PERIOD_EXTENSION,
+    INVALIDATE,
+    REOPEN,
+    RESCORE,
+    RESET,
+    RESTORE,
+    EventFacts,
+)
 
 __all__ = [
     "ALLOWED_FROM",
     "TestEventError",
     "allowed_effects",
+    "effects_for",
+    "event_facts",
     "test_event_add_notation",
     "test_event_extend_grace_period",
     "test_event_invalidate",
@@ -57,40 +70,6 @@ class TestEventError(Exception):
 
     __test__ = False
 
-
-# The one transition table: from which statuses each effect may start (checked in every service,
-# shown on the test event page).
-ALLOWED_FROM: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
-    {
-        # 003: a Reset removes a test "whether or not the student completed testing" (A-RESET-7);
-        # a test never opened has nothing to remove, and an invalidated one stays as CDE decided.
-        ChangeKind.RESET: frozenset({S.IN_PROGRESS, S.PAUSED, S.SUBMITTED, S.EXPIRED}),
-        # 003: "access a test that has already been submitted or has expired"; C-3 keeps
-        # invalidated tests closed.
-        ChangeKind.REOPENED: frozenset({S.SUBMITTED, S.EXPIRED}),
-        # A-RESTORE-1: "returns it from the Reset status to its prior status".
-        ChangeKind.RESTORED: frozenset({S.RESET}),
-        # A-GPE-1: a paused test whose 20-minute pause rule ran out.
-        ChangeKind.GRACE_PERIOD_EXTENDED: frozenset({S.PAUSED}),
-        # A-RESCORE-1: scores must exist to be re-entered.
-        ChangeKind.RESCORE_OPENED: frozenset({S.SUBMITTED}),
-        # 003: an invalidated test "will be scored", so it must be finished (submitted, or expired
-        # and scored on the questions completed, 002).
-        ChangeKind.INVALIDATED: frozenset({S.SUBMITTED, S.EXPIRED}),
-    }
-)
-
-# The appeal whose approval has each effect, by the names of domain.md's table.
-EFFECT_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        ChangeKind.RESET: "Reset",
-        ChangeKind.REOPENED: "Re-open",
-        ChangeKind.RESTORED: "Restore",
-        ChangeKind.GRACE_PERIOD_EXTENDED: "Grace Period Extension",
-        ChangeKind.RESCORE_OPENED: "Rescore",
-        ChangeKind.INVALIDATED: "Invalidate",
-    }
-)
 
 # A-REOPEN-4: a CAASPP test re-opened after expiry is open 10 calendar days from the re-open.
 CAASPP_REOPEN_DAYS: Final = 10
@@ -111,8 +90,41 @@ _DATETIME_FIELDS: Final = frozenset(
 
 
 def allowed_effects(status: str) -> list[str]:
-    """Labels of the effects the transition table allows from ``status``, for pages."""
-    return [EFFECT_LABELS[kind] for kind, sources in ALLOWED_FROM.items() if status in sources]
+    """Labels of the effects the transition table allows from ``status`` alone.
+
+    A page about one test event wants ``effects_for(event)``, which also applies each effect's
+    own conditions (an ELPAC test is never invalidated, C-2; only Initial ELPAC Writing is
+    rescored, A-RESCORE-1; ...).
+    """
+    return [APPEAL_LABELS[a] for a in transitions.appeals_from(status)]
+
+
+def event_facts(event: TestEvent, *, now: datetime | None = None) -> EventFacts:
+    """The plain values the effects check on ``event`` (its part and assessment are read)."""
+    return EventFacts(
+        status=event.effective_status(now or timezone.now()),
+        program=event.program,
+        test=event.test_code,
+        part=event.part_code,
+        delivery=event.delivery,
+        grade=event.grade,
+        pause_rule=event.part.pause_rule,
+        grace_period_waiting=event.grace_period_extended_at is not None,
+        restorable=event.reset_by_appeal and bool(event.prior_state),
+    )
+
+
+def effects_for(event: TestEvent, *, now: datetime | None = None) -> list[str]:
+    """Labels of the effects an approved appeal could have on ``event`` now, for its page.
+
+    The transition table from the event's effective status (an open test past its expiry counts
+    as expired, T-1), then each effect's own conditions: Invalidate only for the CAASPP (C-2);
+    Rescore only for online Initial ELPAC Writing in grades 3-12 (A-RESCORE-1); Grace Period
+    Extension only online on a part with the pause rule and none already waiting (A-GPE-1, T-3);
+    Restore only after a Reset Appeal (A-RESTORE-1). Each listed effect is one its service
+    accepts; the tests hold the two together.
+    """
+    return [APPEAL_LABELS[a] for a in transitions.appeals_for(event_facts(event, now=now))]
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -163,13 +175,12 @@ def _require_reason(reason: str) -> None:
         raise TestEventError("Give the reason for this change; it goes on the test's timeline.")
 
 
-def _check(event: TestEvent, effect: str) -> None:
-    if event.status not in ALLOWED_FROM[effect]:
-        labels = [S(s).label.lower() for s in S.values if s in ALLOWED_FROM[effect]]
-        allowed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
+def _check(event: TestEvent, appeal: str) -> None:
+    if not transitions.allows(appeal, event.status):
         raise TestEventError(
             f"{_what(event, first=True)} is {S(event.status).label.lower()}, so an approved "
-            f"{EFFECT_LABELS[effect]} cannot be applied: it needs a test that is {allowed}."
+            f"{APPEAL_LABELS[appeal]} cannot be applied: it needs a test that is "
+            f"{transitions.statuses_text(appeal)}."
         )
 
 
@@ -233,7 +244,7 @@ def test_event_reset(
     _require_reason(reason)
     event = _lock(event)
     catch_up_expiry(event, now)
-    _check(event, ChangeKind.RESET)
+    _check(event, RESET)
     if not (tds or dei):
         raise TestEventError("Say what to reset: the TDS test event, its DEI entries, or both.")
     before = event.status
@@ -318,7 +329,7 @@ def test_event_reopen(
     _require_reason(reason)
     event = _lock(event)
     catch_up_expiry(event, now)
-    _check(event, ChangeKind.REOPENED)
+    _check(event, REOPEN)
     before = event.status
     if dei_only and event.delivery == Delivery.ONLINE:
         if not event.dei_entries:
@@ -381,7 +392,7 @@ def test_event_restore(
     original, now = event, now or timezone.now()
     _require_reason(reason)
     event = _lock(event)
-    _check(event, ChangeKind.RESTORED)
+    _check(event, RESTORE)
     if not event.reset_by_appeal or not event.prior_state:
         raise TestEventError(
             f"{_what(event, first=True)} was not reset through a Reset Appeal, so it cannot be "
@@ -423,7 +434,7 @@ def test_event_extend_grace_period(
     _require_reason(reason)
     event = _lock(event)
     catch_up_expiry(event, now)
-    _check(event, ChangeKind.GRACE_PERIOD_EXTENDED)
+    _check(event, GRACE_PERIOD_EXTENSION)
     if event.delivery != Delivery.ONLINE or not event.part.pause_rule:
         # A-GPE-1 over the contradicting sentence of 003 about a PT (domain.md).
         raise TestEventError(
@@ -462,12 +473,14 @@ def test_event_rescore(
 ) -> TestEvent:
     """Open the THSS for the examiner to re-enter all Writing scores (A-RESCORE-1).
 
-    Steps: lock; check status Submitted, Initial ELPAC Writing, grades 3-12; record; timeline.
+    Steps: lock; check status Submitted, Initial ELPAC Writing, grades 3-12, online (the THSS
+    scores online tests only; the catalog offers Hand-scoring error for online tests only);
+    record; timeline.
     """
     original, now = event, now or timezone.now()
     _require_reason(reason)
     event = _lock(event)
-    _check(event, ChangeKind.RESCORE_OPENED)
+    _check(event, RESCORE)
     if event.test_code != "INITIAL_ELPAC" or event.part.code != PartCode.WRITING:
         raise TestEventError(
             f"A Rescore is only for Initial ELPAC Writing, not {event.part.label} (A-RESCORE-1)."
@@ -476,6 +489,12 @@ def test_event_rescore(
         raise TestEventError(
             f"A Rescore is only for Initial ELPAC Writing in grades 3-12, not grade "
             f"{event.grade_label} (A-RESCORE-1)."
+        )
+    if event.delivery != Delivery.ONLINE:
+        raise TestEventError(
+            f"{_what(event, first=True)} was given on paper, and a Rescore re-opens scores in "
+            "the THSS, which scores online tests only; correct paper scores in the DEI through a "
+            "Data Entry Issue case (A-RESCORE-1)."
         )
     event.rescore_opened_at = now
     event.save()
@@ -516,7 +535,7 @@ def test_event_invalidate(
     _require_reason(reason)
     event = _lock(event)
     catch_up_expiry(event, now)
-    _check(event, ChangeKind.INVALIDATED)
+    _check(event, INVALIDATE)
     if event.program != Program.CAASPP:
         raise TestEventError(
             "An ELPAC test is never invalidated; record an irregularity notation instead (C-2)."

@@ -16,7 +16,7 @@ from django.utils import timezone
 from students import queries
 from students.forms import StudentSearchForm
 from students.models import Student, TestEvent, TestStatus
-from students.services import allowed_effects
+from students.services import effects_for
 
 STUDENTS_PER_PAGE = 25
 
@@ -90,6 +90,6 @@ def test_event(request: HttpRequest, ssid: str, event_id: int) -> HttpResponse:
         {
             "event": event,
             "student": event.student,
-            "effects": allowed_effects(event.status_now),
+            "effects": effects_for(event),
         },
     )

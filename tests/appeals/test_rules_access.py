@@ -66,27 +66,27 @@ ACCESS_CASES = [
     # rule A-GPE-2 (and A-1: CDE approves)
     (
         "disruption_on_caaspp_non_pt_gets_grace_period",
-        sb(TD, answers=DISRUPTED),
+        sb(TD, answers=DISRUPTED, test_status="PAUSED"),
         (GPE, CDE, True, False, False, "A-GPE-2"),
     ),
     (
         "disruption_on_elpac_reading_gets_grace_period",
-        elpac(TD, "READING", answers=DISRUPTED),
+        elpac(TD, "READING", answers=DISRUPTED, test_status="PAUSED"),
         (GPE, CDE, True, False, False, "A-GPE-2"),
     ),
     (
         "disruption_on_elpac_listening_gets_grace_period",
-        elpac(TD, "LISTENING", "INITIAL_ELPAC", answers=DISRUPTED),
+        elpac(TD, "LISTENING", "INITIAL_ELPAC", answers=DISRUPTED, test_status="PAUSED"),
         (GPE, CDE, True, False, False, "A-GPE-2"),
     ),
     (
         "disruption_on_cast_gets_grace_period",
-        whole(TD, answers=DISRUPTED),
+        whole(TD, answers=DISRUPTED, test_status="PAUSED"),
         (GPE, CDE, True, False, False, "A-GPE-2"),
     ),
     (
         "student_break_never_gets_grace_period",
-        sb(TD, answers={"pause_expired": True, "student_break": True}),
+        sb(TD, answers={"pause_expired": True, "student_break": True}, test_status="PAUSED"),
         nothing("A-GPE-2"),
     ),
     # rule T-3
@@ -96,9 +96,10 @@ ACCESS_CASES = [
         nothing("T-3"),
     ),
     (
+        # L4: the pause rule is checked before the cause of the break.
         "break_within_pause_rule_needs_no_appeal",
-        sb(TD, answers={"pause_expired": False, "student_break": True}),
-        nothing("A-GPE-2"),
+        sb(TD, answers={"pause_expired": False, "student_break": True}, test_status="PAUSED"),
+        nothing("T-3"),
     ),
     # rule A-GPE-1
     (
@@ -119,18 +120,18 @@ ACCESS_CASES = [
     ("caa_has_no_pause_rule", whole(TD, "CAA_SCIENCE", answers=DISRUPTED), nothing("A-GPE-1")),
     (
         "grace_period_for_caaspp_pt_goes_to_cde_by_hand",
-        sb(TD, "PT", test="SB_ELA", answers=DISRUPTED),
+        sb(TD, "PT", test="SB_ELA", answers=DISRUPTED, test_status="PAUSED"),
         manual("A-GPE-1", appeal=GPE),
     ),
     # rule A-RESCORE-1
     (
         "thss_error_grade_3_rescores",
-        elpac("HAND_SCORING_ERROR", "WRITING", "INITIAL_ELPAC", grade=3),
+        elpac("HAND_SCORING_ERROR", "WRITING", "INITIAL_ELPAC", grade=3, test_status="SUBMITTED"),
         (RESCORE, CALTAC, True, False, False, "A-RESCORE-1"),
     ),
     (
         "thss_error_grade_12_rescores",
-        elpac("HAND_SCORING_ERROR", "WRITING", "INITIAL_ELPAC", grade=12),
+        elpac("HAND_SCORING_ERROR", "WRITING", "INITIAL_ELPAC", grade=12, test_status="SUBMITTED"),
         (RESCORE, CALTAC, True, False, False, "A-RESCORE-1"),
     ),
     (

@@ -207,7 +207,9 @@ RESET_CASES = [
     # rule A-REOPEN-3
     (
         "selected_dei_entries_reopen",
-        elpac("DATA_ENTRY_ISSUE", "SPEAKING", answers={"entries": "SELECTED"}),
+        elpac(
+            "DATA_ENTRY_ISSUE", "SPEAKING", answers={"entries": "SELECTED"}, test_status="SUBMITTED"
+        ),
         reopen("A-REOPEN-3"),
     ),
 ]

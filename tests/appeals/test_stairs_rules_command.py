@@ -66,7 +66,7 @@ def test_contract_example_gives_a_caltac_reset():
 
 def test_decisions_come_back_in_the_order_of_the_situations():
     situations = [
-        {**EXAMPLE, "questions_completed": 11},  # rule A-INVAL-1
+        {**EXAMPLE, "questions_completed": 11, "test_status": "SUBMITTED"},  # rule A-INVAL-1
         EXAMPLE,  # rule A-RESET-9
         {**EXAMPLE, "questions_completed": 10},  # the gap: CDE by hand
         {"incident": "PARENT_EXEMPTION", "test": "CAST", "grade": 8},  # rule F-9
@@ -131,11 +131,42 @@ def test_invalid_situation_gets_an_error_in_its_place_and_exit_status_1():
     [
         ("not json", "stdin: not valid JSON"),
         ('{"incident": "CHEATING"}', "stdin: expected a JSON array of situations"),
+        # json.loads raises ValueError past Python's 4,300-digit limit and RecursionError on
+        # deep nesting, not JSONDecodeError: still one plain line and exit status 1 (L1).
+        ("[" + "7" * 5000 + "]", "stdin: cannot read the JSON: a number has more than 4,300"),
+        ('[{"grade": ' + "1" * 4301 + "}]", "a number has more than 4,300 digits"),
+        (
+            "[" * 100_000 + "]" * 100_000,
+            "stdin: cannot read the JSON: arrays or objects are nested",
+        ),
+        ('[{"answers": ' + '{"a": ' * 50_000 + "1" + "}" * 50_001 + "]", "nested too deeply"),
     ],
 )
 def test_input_that_is_not_an_array_is_refused(stdin, message):
-    with pytest.raises(CommandError, match=message):
+    with pytest.raises(CommandError, match=message) as err:
         run(stdin)
+    assert err.value.returncode == 1
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    ["[" + "9" * 5000 + "]", "[" * 100_000 + "]" * 100_000],
+    ids=["long_integer", "deep_nesting"],
+)
+def test_real_process_says_what_is_wrong_without_a_traceback(stdin):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "stairs_rules"],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_subprocess_env(),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("CommandError: stdin: cannot read the JSON")
+    assert "Traceback" not in done.stderr and done.stdout == ""
 
 
 def test_command_reads_the_limits_from_the_database():

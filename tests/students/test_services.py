@@ -396,6 +396,23 @@ def test_rescore_is_refused_outside_initial_elpac_writing_3_to_12(
     _unchanged(event)
 
 
+def test_rescore_is_refused_for_a_paper_test(caltac_agent):
+    # rule A-RESCORE-1: the THSS scores online tests only, and the catalog offers Hand-scoring
+    # error for online Initial ELPAC Writing only (L5).
+    event = make_event(
+        StudentFactory(grade=5),
+        test="INITIAL_ELPAC",
+        part="WRITING",
+        delivery="PAPER",
+        status=S.SUBMITTED,
+        dei_entries=True,
+    )
+    with pytest.raises(TestEventError, match=r"given on paper.*THSS.*\(A-RESCORE-1\)") as caught:
+        services.test_event_rescore(event=event, actor=caltac_agent, reason=REASON)
+    assert "Data Entry Issue" in str(caught.value)
+    _unchanged(event)
+
+
 def test_rescore_needs_submitted_scores(caltac_agent):
     event = make_event(test="INITIAL_ELPAC", part="WRITING", status=S.PAUSED)
     with pytest.raises(TestEventError, match="needs a test that is submitted"):
@@ -465,7 +482,9 @@ def test_an_empty_notation_is_refused(cde_reviewer):
 
 
 def test_the_table_names_the_effects_of_each_status():
+    # By status alone; a page about one event calls effects_for (tests/students/test_transitions).
     assert services.allowed_effects(S.SUBMITTED) == ["Reset", "Re-open", "Rescore", "Invalidate"]
+    assert services.allowed_effects(S.PAUSED) == ["Reset", "Grace Period Extension"]
     assert services.allowed_effects(S.RESET) == ["Restore"]
     assert services.allowed_effects(S.NOT_STARTED) == []
 

@@ -188,6 +188,30 @@ def test_the_event_page_shows_the_timeline_and_the_allowed_effects(client, pupil
     assert "Restore" in body  # the table allows only a Restore from Reset
 
 
+def _effects_line(body: str) -> str:
+    return body.split("Effects an approved appeal can have now", 1)[1].split("</dd>", 1)[0]
+
+
+def test_the_event_page_offers_only_effects_the_event_itself_allows(
+    client, pupils, lea_coordinator
+):
+    # rule C-2: an ELPAC test is never invalidated; rule A-RESCORE-1: Rescore is for Initial
+    # ELPAC Writing only
+    student = pupils["a1"]
+    elpac = make_event(student, test="SUMMATIVE_ELPAC", part="READING", status=TestStatus.SUBMITTED)
+    math = make_event(student, test="SB_MATH", part="NON_PT", status=TestStatus.SUBMITTED)
+    _signed_in(client, lea_coordinator)
+    elpac_effects = _effects_line(
+        client.get(reverse("students:test_event", args=[student.ssid, elpac.pk])).content.decode()
+    )
+    math_effects = _effects_line(
+        client.get(reverse("students:test_event", args=[student.ssid, math.pk])).content.decode()
+    )
+    assert "Invalidate" not in elpac_effects and "Rescore" not in elpac_effects
+    assert "Reset" in elpac_effects
+    assert "Invalidate" in math_effects and "Rescore" not in math_effects
+
+
 def test_an_event_of_another_student_is_a_404(client, pupils, lea_coordinator):
     other = make_event(pupils["a2"])
     _signed_in(client, lea_coordinator)

@@ -11,13 +11,39 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from appeals.rules import SituationError, decide, parse_situation
 from appeals.rules_catalog import CatalogError, RulesCatalog, load_fixture
 from incidents.queries import rules_catalog
+
+
+def _read_json(stdin: IO[str]) -> Any:
+    """The decoded input, or a CommandError with one plain line (contracts.md: exit status 1).
+
+    json.loads raises more than JSONDecodeError on hostile input: ValueError for an integer of
+    more than 4,300 digits (Python's int conversion limit) and RecursionError for arrays or
+    objects nested some thousand levels deep; reading raises UnicodeDecodeError for bytes that
+    are not UTF-8. None of them may end in a traceback with nothing on stdout.
+    """
+    try:
+        return json.loads(stdin.read())
+    except json.JSONDecodeError as err:  # before ValueError, its base class
+        raise CommandError(f"stdin: not valid JSON ({err})") from err
+    except UnicodeDecodeError as err:
+        raise CommandError("stdin: not valid JSON (the input is not UTF-8 text)") from err
+    except RecursionError as err:
+        raise CommandError(
+            "stdin: cannot read the JSON: arrays or objects are nested too deeply"
+        ) from err
+    except ValueError as err:
+        if "digits" in str(err):
+            raise CommandError(
+                "stdin: cannot read the JSON: a number has more than 4,300 digits"
+            ) from err
+        raise CommandError(f"stdin: not valid JSON ({err})") from err
 
 
 class Command(BaseCommand):
@@ -42,10 +68,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stdin = options.get("stdin") or sys.stdin
-        try:
-            situations = json.loads(stdin.read())
-        except json.JSONDecodeError as err:
-            raise CommandError(f"stdin: not valid JSON ({err})") from err
+        situations = _read_json(stdin)
         if not isinstance(situations, list):
             raise CommandError("stdin: expected a JSON array of situations")
 
