@@ -236,6 +236,8 @@ class Student(models.Model):
                 name="student_elas_valid",
             ),
         ]
+        # The name search's case-insensitive prefix indexes, on UPPER(name) text_pattern_ops,
+        # are PostgreSQL-only and live in migration 0003 alone (it says why).
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="student_name_idx"),
             models.Index(

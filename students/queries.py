@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.access import students_for
@@ -23,12 +23,16 @@ from students.models import (
 SSID_RE = re.compile(r"^\d{10}$")
 
 
-def student_search(user: User, query: str) -> QuerySet[Student]:
+def student_search(user: User, query: str, *, limit: int | None = None) -> QuerySet[Student]:
     """Students in the user's scope matching an SSID exactly, or a name.
 
     A name query matches students whose first, middle or last name starts with every word given
     ("garc mar" finds Maria Garcia). An SSID outside the scope finds nothing, exactly like an
     unknown one (F-10).
+
+    With ``limit``, at most that many matches, in name order. Which ones, when more match, is
+    the database's choice: a dense prefix ("ma" over the state) then costs ``limit`` rows
+    instead of sorting every match, and the page tells the user to narrow the search.
     """
     students = students_for(user).select_related("school__parent")
     query = query.strip()
@@ -41,7 +45,15 @@ def student_search(user: User, query: str) -> QuerySet[Student]:
                 | Q(first_name__istartswith=word)
                 | Q(middle_name__istartswith=word)
             )
-    return students.order_by("last_name", "first_name", "ssid")
+    # NULLS FIRST on a column that is never null changes no result, and no index provides that
+    # order: PostgreSQL sorts the matches instead of walking student_name_idx until 25 rows
+    # match, which reads a third of the table when they share a surname far down the alphabet
+    # ("garcia": 0.6 s at a million students). bench/RESULTS.md, "Student search at state scale".
+    ordering = (F("last_name").asc(nulls_first=True), "first_name", "ssid")
+    if limit is None:
+        return students.order_by(*ordering)
+    first = students.order_by().values("pk")[:limit]
+    return Student.objects.filter(pk__in=first).select_related("school__parent").order_by(*ordering)
 
 
 def student_for(user: User, ssid: str) -> Student:

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from students import queries
 from students.forms import StudentSearchForm
@@ -19,6 +20,7 @@ from students.models import Student, TestEvent, TestStatus
 from students.services import effects_for
 
 STUDENTS_PER_PAGE = 25
+SEARCH_RESULT_CAP = 1000
 
 # The profile's tabs: (url name, label). Each tab is its own page, so they work without JS.
 PROFILE_TABS = (
@@ -39,13 +41,40 @@ def _as_of(events: Iterable[TestEvent], now: datetime) -> list[TestEvent]:
     return shown
 
 
+class CappedPaginator(Paginator):
+    """Pages through at most ``cap`` results of a list of at most ``cap`` + 1: past the cap,
+    "more than 1,000" tells a coordinator to add letters, where counting and sorting every match
+    would cost a dense search ("ma" over an LEA or the state) hundreds of milliseconds
+    (bench/RESULTS.md, "Student search at state scale")."""
+
+    def __init__(self, object_list, per_page: int, *, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def _bounded_count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._bounded_count, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._bounded_count > self.cap
+
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     form = StudentSearchForm(request.GET or None)
     page = None
     if form.is_valid() and form.cleaned_data["q"]:
-        results = queries.student_search(request.user, form.cleaned_data["q"])
-        page = Paginator(results, STUDENTS_PER_PAGE).get_page(request.GET.get("page"))
+        results = queries.student_search(
+            request.user, form.cleaned_data["q"], limit=SEARCH_RESULT_CAP + 1
+        )
+        page = CappedPaginator(results, STUDENTS_PER_PAGE, cap=SEARCH_RESULT_CAP).get_page(
+            request.GET.get("page")
+        )
     # htmx's search-as-you-type swaps in only the results.
     template = "students/search.html#results" if request.htmx else "students/search.html"
     return render(request, template, {"form": form, "page": page})

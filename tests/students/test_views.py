@@ -137,6 +137,34 @@ def test_search_page_costs_a_fixed_number_of_queries(
         client.get(url, {"q": "garcia", "page": 2})
 
 
+def test_a_dense_search_counts_only_up_to_the_cap_and_asks_for_more_letters(
+    client, tree, lea_coordinator, monkeypatch
+):
+    monkeypatch.setattr("students.views.SEARCH_RESULT_CAP", 30)
+    for n in range(40):
+        StudentFactory(school=tree.school_a1, last_name=f"Garcia{n:02d}")
+    _signed_in(client, lea_coordinator)
+    response = client.get(reverse("students:search"), {"q": "garcia"})
+    paginator = response.context["page"].paginator
+    assert paginator.capped and paginator.count == 30 and paginator.num_pages == 2
+    body = response.content.decode()
+    assert (
+        "More than 30 students match “garcia”. 30 of them are listed by name. Add letters" in body
+    )
+    last = client.get(reverse("students:search"), {"q": "garcia", "page": 2})
+    assert len(last.context["page"].object_list) == 5
+
+
+def test_a_search_below_the_cap_shows_the_exact_count(client, tree, lea_coordinator, monkeypatch):
+    monkeypatch.setattr("students.views.SEARCH_RESULT_CAP", 40)
+    for n in range(40):
+        StudentFactory(school=tree.school_a1, last_name=f"Garcia{n:02d}")
+    _signed_in(client, lea_coordinator)
+    response = client.get(reverse("students:search"), {"q": "garcia"})
+    assert not response.context["page"].paginator.capped
+    assert "40 students matching" in response.content.decode()
+
+
 def test_profile_pages_cost_a_fixed_number_of_queries(
     client, pupils, lea_coordinator, django_assert_num_queries
 ):

@@ -1,0 +1,711 @@
+"""A California-sized dataset for the benchmarks, written with COPY into its own database.
+
+    python bench/generate.py                     # 1,000,000 students into stairs_bench
+    python bench/generate.py --students 6000000  # the real state's size (about 6 million)
+    python bench/generate.py --fresh             # generate again even if already there
+
+The database is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/stairs_bench); it is
+created if missing and migrated with ``manage.py migrate``. It must be dedicated: the generator
+refuses a database that has tables it did not write (the dev or the test database, even empty).
+
+Shape: the state and CalTAC, 1,000 LEAs and 10,000 schools (elementary K-5, middle 6-8, high
+9-12), every CDS code in county 99, which does not exist, so none collides with a real one.
+One LEA, like Los Angeles Unified, holds 10% of the students and of the schools: the worst case
+for an LEA coordinator. The other LEAs range from one school to a few hundred. Each student has
+the test events of 2025-26 and 2026-27 that their grade and English-learner status call for
+(Smarter Balanced parts, CAST, the CAAs, CSA, ELPAC domains): about six per student. Names come
+from fixed lists of common first and last names plus a long tail of rarer made-up surnames.
+
+Deterministic: one ``random.Random(SEED)`` draws everything in a fixed order and every date is
+fixed, so a given ``--students`` always yields the same rows, ids included. Idempotent: a
+``bench_dataset`` table records what was generated; the same version, seed and size is skipped,
+anything else (or ``--fresh``) drops the database and starts again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import itertools
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from students.dates import expires_at  # noqa: E402  (pure: no Django needed)
+
+VERSION = 1  # bump when the shape changes: an older dataset is then generated again
+SEED = 20261127
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/stairs_bench"
+DEFAULT_STUDENTS = 1_000_000
+
+LEAS = 1_000
+SCHOOLS = 10_000
+BIG_LEA_SHARE = 0.10  # of students and of schools, like LAUSD
+COUNTY = "99"  # not a California county: bench CDS codes never collide with real ones
+# Organization ids: 1 the state, 2 CalTAC, then the LEAs (the big one first), then the schools.
+STATE_ID, CALTAC_ID, BIG_LEA_ID = 1, 2, 3
+CURRENT_YEAR, PRIOR_YEAR = 2026, 2025
+LOADED_AT = datetime(2026, 8, 3, 15, 0, tzinfo=UTC)  # the roster import of the school year
+DATA_DAY = date(2026, 11, 25)  # the day the data describes: open tests expire after it
+BENCH_EMAIL_DOMAIN = "bench.stairs.example.org"
+
+# The users the benchmark signs in as (their grants are written below).
+LEA_COORDINATOR = f"lea.coordinator@{BENCH_EMAIL_DOMAIN}"
+SITE_COORDINATOR = f"site.coordinator@{BENCH_EMAIL_DOMAIN}"
+CDE_REVIEWER = f"cde.reviewer@{BENCH_EMAIL_DOMAIN}"
+
+# Most common student surnames in California first: weight 1/(rank + 8) gives Garcia about 2%
+# and the top 10 about 15%; the rest of the students get a made-up tail name (TAIL_SHARE).
+LAST_NAMES = (  # noqa: SIM905
+    "Garcia Hernandez Lopez Martinez Rodriguez Gonzalez Perez Sanchez Ramirez Flores Torres "
+    "Nguyen Rivera Gomez Diaz Cruz Reyes Morales Ortiz Gutierrez Chavez Ramos Ruiz Alvarez "
+    "Mendoza Castillo Jimenez Vasquez Romero Herrera Medina Aguilar Castro Vargas Guzman Salazar "
+    "Rojas Contreras Luna Juarez Dominguez Estrada Soto Delgado Avila Rios Cortez Guerrero Nunez "
+    "Acosta Sandoval Campos Vazquez Espinoza Navarro Silva Lee Kim Smith Johnson Williams Brown "
+    "Jones Davis Miller Wilson Anderson Taylor Thomas Moore Jackson Martin White Harris Thompson "
+    "Young Allen King Wright Scott Hill Green Adams Baker Nelson Carter Mitchell Roberts Campbell "
+    "Evans Turner Collins Stewart Tran Le Pham Huynh Hoang Vu Vo Dang Bui Do Chen Wang Wong Liu "
+    "Lin Huang Zhang Li Yang Wu Chang Patel Singh Shah Kaur Khan Ali Ahmed Park Choi Cho Kang "
+    "Yoon Tanaka Yamamoto Nakamura Santos Reyes-Lopez Mendez Fernandez Valdez Velasquez Cervantes "
+    "Ochoa Zamora Pacheco Ibarra Solis"
+).split()
+FIRST_NAMES = (  # noqa: SIM905
+    "Maria Sofia Daniel Emily Angel Camila Ethan Isabella Jacob Valeria Noah Ximena Liam Aaliyah "
+    "Mateo Mia Diego Chloe Luis Hannah Kevin Priya Arjun Mai Minh Leilani Kai Fatima Omar Grace "
+    "Samuel Lucia Adrian Zoe Elijah Ava Gabriel Nina Ryan Ana Christopher Hana Jin Olivia "
+    "Benjamin Amara Tariq Rosa Miguel Layla Dylan Aiyana Carlos Esperanza Tomas Naomi Julian "
+    "Sebastian Emma Alexander Victoria Jose Natalie Andrew Ashley Anthony Jasmine David Samantha "
+    "Joshua Andrea Matthew Alexa Nathan Brianna Isaac Kimberly Aiden Vanessa Jayden Stephanie "
+    "Leonardo Evelyn Joseph Abigail Jesus Madison Juan Elizabeth Adriana Jonathan Genesis Eric "
+    "Alyssa Oscar Melanie Bryan Daniela Ivan Leah Jorge Sarah Henry Lily Jackson Aria James "
+    "Scarlett Lucas Penelope Owen Nora Wyatt Stella Eduardo Paola Ricardo Fernanda Francisco "
+    "Guadalupe Alejandro Ariana Emiliano Renata Santiago Yuki Hiro Wei Mei Ravi Anika Dev Tenzin "
+    "Omari Zainab Yusuf Amir Noor Sione Malia"
+).split()
+TAIL_SHARE = 0.45
+# The tail: 25 x 10 x 10 x 15 = 37,500 made-up surnames, a dozen students each per million.
+_ONSETS = "Ab Bal Cor Dal Es Fen Gal Har Ib Jor Kel Lan Mor Nor Ol Pem Quin Ros Sal Tor Ul Val Wes"
+_ONSETS += " Yar Zel"
+_MIDDLES = "a e i o u ar er in on el"
+_INNER = "b d l m n r s t v z"
+_ENDS = "ton ley son ford wick berg man ridge dale ez ini ova sky ard ens"
+TAIL_NAMES = [
+    (o + m + i + e).capitalize()
+    for o, m, i, e in itertools.product(
+        *(part.split() for part in (_ONSETS, _MIDDLES, _INNER, _ENDS))
+    )
+]
+PLACES = (  # noqa: SIM905
+    "Alder Arroyo Bayview Bellflower Canyon Cedar Cielo Coastal Cypress Desert Eagle Encina "
+    "Foothill Golden Granite Harbor Highland Hillcrest Juniper Lakeside Laurel Madrone Manzanita "
+    "Mesa Mission Monte Ocean Orchard Pacific Palomar Pinecrest Poppy Redwood Rio Sage Sierra "
+    "Solano Sunset Sycamore Valley Vista Willow"
+).split()
+
+# Smarter Balanced grades; CAST (or the CAA for Science) once in elementary, middle and high.
+SB_GRADES = frozenset({3, 4, 5, 6, 7, 8, 11})
+SCIENCE_GRADES = frozenset({5, 8, 12})
+# (label, grades, share in percent)
+SCHOOL_KINDS = (
+    ("Elementary", range(0, 6), 60),
+    ("Middle", range(6, 9), 18),
+    ("High", range(9, 13), 22),
+)
+# Questions in a whole part or domain, for realistic counts.
+LENGTH = {"NON_PT": 40, "PT": 6, "": 45, "LISTENING": 20, "SPEAKING": 10, "READING": 24}
+# (status, weight) for this year's events (in the middle of the window) and last year's.
+CURRENT_STATUSES = (
+    ("NOT_STARTED", 450),
+    ("IN_PROGRESS", 120),
+    ("PAUSED", 50),
+    ("SUBMITTED", 340),
+    ("EXPIRED", 25),
+    ("RESET", 10),
+    ("INVALIDATED", 5),
+)
+PRIOR_STATUSES = (("SUBMITTED", 970), ("EXPIRED", 20), ("INVALIDATED", 5), ("NOT_STARTED", 5))
+# When this year's and last year's tests were opened.
+OPENED_BETWEEN = {
+    CURRENT_YEAR: (date(2026, 9, 8), date(2026, 11, 20)),
+    PRIOR_YEAR: (date(2026, 3, 2), date(2026, 5, 29)),
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    id: int
+    test: str
+    code: str
+    expiry_days: int | None
+    on_paper: bool
+
+
+@dataclass(frozen=True)
+class Dataset:
+    students: int
+    test_events: int
+    seconds: float
+    generated: bool  # False when an identical dataset was already there
+
+
+# --- connection helpers ---------------------------------------------------------------------
+
+
+def bench_url(url: str | None = None) -> str:
+    return url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+def _dbname(url: str) -> str:
+    return conninfo_to_dict(url)["dbname"]
+
+
+def _maintenance(url: str) -> psycopg.Connection:
+    return psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True)
+
+
+def _create_database(url: str, *, drop: bool = False) -> None:
+    name = sql.Identifier(_dbname(url))
+    with _maintenance(url) as conn:
+        if drop:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [_dbname(url)]
+        ).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def migrate(url: str) -> None:
+    """``manage.py migrate`` on the bench database (DEBUG: it needs no secret and no Redis)."""
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "true"}
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input", "-v", "0"],
+        check=True,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+def recorded(conn: psycopg.Connection) -> dict | None:
+    """What bench_dataset says was generated here, or None."""
+    if conn.execute("SELECT to_regclass('bench_dataset')").fetchone()[0] is None:
+        return None
+    row = conn.execute(
+        "SELECT version, seed, students, test_events, seconds FROM bench_dataset"
+    ).fetchone()
+    if row is None:
+        return None
+    return dict(zip(("version", "seed", "students", "test_events", "seconds"), row, strict=True))
+
+
+# --- the data -------------------------------------------------------------------------------
+
+
+def _cumulative(weights: list[float]) -> list[float]:
+    return list(itertools.accumulate(weights))
+
+
+def _split(total: int, weights: list[float]) -> list[int]:
+    """``total`` split in proportion to ``weights`` (largest remainder), each part >= 0."""
+    scale = total / sum(weights)
+    exact = [w * scale for w in weights]
+    parts = [int(x) for x in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda i: parts[i] - exact[i])
+    for i in by_remainder[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def ssid_for(n: int) -> str:
+    """A unique, random-looking 10-digit SSID for student number ``n``: multiplying by a number
+    prime to 10^10 permutes the 10-digit range."""
+    return f"{(n * 7_654_321_013 + 1_234_567_891) % 10**10:010d}"
+
+
+class Generator:
+    def __init__(self, students: int, parts: dict[tuple[str, str], Part]) -> None:
+        self.rng = random.Random(SEED)
+        self.students = students
+        self.parts = parts
+        last_weights = [1 / (rank + 8) for rank in range(len(LAST_NAMES))]
+        head = sum(last_weights)
+        tail_weight = head * TAIL_SHARE / (1 - TAIL_SHARE) / len(TAIL_NAMES)
+        self.last_names = LAST_NAMES + TAIL_NAMES
+        self.last_cum = _cumulative(last_weights + [tail_weight] * len(TAIL_NAMES))
+        self.first_cum = _cumulative([1 / (rank + 15) for rank in range(len(FIRST_NAMES))])
+        self.current_cum = _cumulative([w for _, w in CURRENT_STATUSES])
+        self.prior_cum = _cumulative([w for _, w in PRIOR_STATUSES])
+        self.event_id = 0
+        self._expiries: dict[tuple[date, int], str] = {}
+        # (date, its text) of each day tests were opened on, per school year.
+        self._days = {
+            year: [
+                (first + timedelta(days=d), (first + timedelta(days=d)).isoformat())
+                for d in range((last - first).days + 1)
+            ]
+            for year, (first, last) in OPENED_BETWEEN.items()
+        }
+        self.changes: list[tuple] = []
+        self.notations: list[tuple] = []
+
+    def organizations(self) -> tuple[list[tuple], list[tuple[int, int, range]]]:
+        """Rows (id, kind, name, cds_code, parent_id), and (school id, LEA id, grades)."""
+        rng = self.rng
+        orgs: list[tuple] = [
+            (STATE_ID, "STATE", "California Department of Education", None, None),
+            (CALTAC_ID, "CALTAC", "California Technical Assistance Center", None, None),
+        ]
+        big_schools = round(SCHOOLS * BIG_LEA_SHARE)
+        # The other LEAs: a long tail, from single-school districts to a few hundred schools.
+        weights = [1 / (i + 10) for i in range(LEAS - 1)]
+        counts = [big_schools] + [1 + n for n in _split(SCHOOLS - big_schools - LEAS + 1, weights)]
+        schools: list[tuple[int, int, range]] = []  # (school id, LEA id, grades)
+        next_id = BIG_LEA_ID + LEAS
+        kind_weights = [share for _, _, share in SCHOOL_KINDS]
+        for i, count in enumerate(counts):
+            lea_id = BIG_LEA_ID + i
+            place = "Grand Pacific" if i == 0 else f"{rng.choice(PLACES)} {rng.choice(PLACES)}"
+            lea_kind = "Unified" if i == 0 or count > 3 else rng.choice(("Elementary", "Union"))
+            district = f"{10000 + i:05d}"
+            orgs.append((lea_id, "LEA", f"{place} {lea_kind}", f"{COUNTY}{district}0000000", None))
+            for j in range(count):
+                label, grades, _ = rng.choices(SCHOOL_KINDS, weights=kind_weights)[0]
+                name = f"{rng.choice(PLACES)} {label} #{j + 1}"
+                orgs.append(
+                    (next_id, "SCHOOL", name, f"{COUNTY}{district}{6000001 + j:07d}", lea_id)
+                )
+                schools.append((next_id, lea_id, grades))
+                next_id += 1
+        return orgs, schools
+
+    def school_sizes(self, schools: list[tuple[int, int, range]]) -> list[int]:
+        """Students per school: 10% in the big LEA, the rest elsewhere, sizes spread lognormally
+        (a rural school of a few dozen next to a high school of over a thousand)."""
+        rng = self.rng
+        weights = [rng.lognormvariate(0, 0.6) * (2.5 if g.start >= 9 else 1) for _, _, g in schools]
+        big = [i for i, (_, lea, _) in enumerate(schools) if lea == BIG_LEA_ID]
+        rest = [i for i, (_, lea, _) in enumerate(schools) if lea != BIG_LEA_ID]
+        sizes = [0] * len(schools)
+        big_total = round(self.students * BIG_LEA_SHARE)
+        for group, total in ((big, big_total), (rest, self.students - big_total)):
+            for i, n in zip(group, _split(total, [weights[i] for i in group]), strict=True):
+                sizes[i] = n
+        return sizes
+
+    def students_and_events(
+        self, schools: list[tuple[int, int, range]], sizes: list[int]
+    ) -> Iterator[tuple[str, list[str]]]:
+        """(student line, its test event lines) in COPY text format, school by school as roster
+        imports write them. Formatting the lines here, not through ``write_row``, halves the
+        time of a load."""
+        random = self.rng.random
+        first_names, first_cum, first_total = FIRST_NAMES, self.first_cum, self.first_cum[-1]
+        last_names, last_cum, last_total = self.last_names, self.last_cum, self.last_cum[-1]
+        elas_values, elas_cum = ("EO", "EL", "RFEP", "IFEP", "TBD"), _cumulative([58, 19, 15, 7, 1])
+        births = {
+            grade: [
+                (date(2026 - 6 - grade, 9, 1) + timedelta(days=d)).isoformat() for d in range(365)
+            ]
+            for grade in range(13)
+        }
+        order = list(range(len(schools)))
+        self.rng.shuffle(order)
+        student_id = 0
+        for index in order:
+            school_id, _, grades = schools[index]
+            for _ in range(sizes[index]):
+                student_id += 1
+                grade = grades[int(random() * len(grades))]
+                iep = random() < 0.13
+                elas = elas_values[bisect.bisect(elas_cum, random() * 100)]
+                middle = first_names[bisect.bisect(first_cum, random() * first_total)]
+                if random() < 0.5:
+                    middle = ""
+                first = first_names[bisect.bisect(first_cum, random() * first_total)]
+                last = last_names[bisect.bisect(last_cum, random() * last_total)]
+                born = births[grade][int(random() * 365)]
+                section_504 = random() < 0.03
+                special_ed = iep and random() < 0.5
+                student = (
+                    f"{student_id}\t{ssid_for(student_id)}\t{first}\t{middle}\t{last}\t{born}\t"
+                    f"{grade}\t{_BOOL[iep]}\t{_BOOL[section_504]}\t{_BOOL[special_ed]}\t{elas}\t"
+                    f"{LOADED_TEXT}\t{LOADED_TEXT}\t{school_id}\n"
+                )
+                alternate = iep and random() < 0.08  # CAAs instead of Smarter Balanced
+                spanish = grade >= 3 and random() < 0.04
+                events = self._events(student_id, CURRENT_YEAR, grade, elas, alternate, spanish)
+                if grade > 0:
+                    prior_elas = "EL" if elas == "RFEP" else elas
+                    events += self._events(
+                        student_id, PRIOR_YEAR, grade - 1, prior_elas, alternate, spanish
+                    )
+                yield student, events
+
+    def _assignments(self, grade: int, elas: str, alternate: bool, spanish: bool) -> list[Part]:
+        p = self.parts
+        out: list[Part] = []
+        if grade in SB_GRADES:
+            if alternate:
+                out += [p["CAA_ELA", ""], p["CAA_MATH", ""]]
+            else:
+                out += [p[t, c] for t in ("SB_ELA", "SB_MATH") for c in ("NON_PT", "PT")]
+        if grade in SCIENCE_GRADES:
+            out.append(p["CAA_SCIENCE", ""] if alternate else p["CAST", ""])
+        if spanish:
+            out.append(p["CSA", ""])
+        domains = ("LISTENING", "SPEAKING", "READING", "WRITING")
+        if elas == "EL":
+            out += [p["SUMMATIVE_ELPAC", d] for d in domains]
+        elif elas == "TBD":
+            out += [p["INITIAL_ELPAC", d] for d in domains]
+        return out
+
+    def _expiry(self, day: date, days: int) -> str:
+        """T-1's expiry, as text, of a test opened on ``day`` (opening hours are 15:00-19:00 UTC,
+        the same date in California)."""
+        key = (day, days)
+        if key not in self._expiries:
+            opened = datetime(day.year, day.month, day.day, 15, tzinfo=UTC)
+            self._expiries[key] = expires_at(opened, days).isoformat(sep=" ")
+        return self._expiries[key]
+
+    def _events(
+        self, student_id: int, year: int, grade: int, elas: str, alternate: bool, spanish: bool
+    ) -> list[str]:
+        random = self.rng.random
+        statuses, cum = (
+            (CURRENT_STATUSES, self.current_cum)
+            if year == CURRENT_YEAR
+            else (PRIOR_STATUSES, self.prior_cum)
+        )
+        first = OPENED_BETWEEN[year][0]
+        days = self._days[year]
+        rows = []
+        for part in self._assignments(grade, elas, alternate, spanish):
+            self.event_id += 1
+            event_id = self.event_id
+            status = statuses[bisect.bisect(cum, random() * cum[-1])][0]
+            delivery = "PAPER" if part.on_paper and random() < 0.02 else "ONLINE"
+            expiry_days = part.expiry_days if delivery == "ONLINE" else None
+            if status == "EXPIRED" and expiry_days is None:
+                status = "SUBMITTED"  # only an online test with an expiry expires (T-1)
+            length = LENGTH.get(part.code, 8)
+            opened = expires = submitted = NULL
+            questions, condition, reset_by_appeal = 0, "", False
+            if status not in ("NOT_STARTED", "RESET"):
+                # Expired tests expired before DATA_DAY; open ones have not yet.
+                lo, hi = 0, len(days)
+                if expiry_days is not None and year == CURRENT_YEAR:
+                    if status == "EXPIRED":
+                        hi = (DATA_DAY - first).days - expiry_days
+                    elif status in ("IN_PROGRESS", "PAUSED"):
+                        lo = max(0, (DATA_DAY - first).days - expiry_days)
+                day, day_text = days[lo + int(random() * (hi - lo))]
+                second = 15 * 3600 + int(random() * 4 * 3600)
+                opened = f"{day_text} {_TIME_OF_DAY[second]}"
+                if expiry_days is not None:
+                    expires = self._expiry(day, expiry_days)
+                if status in ("IN_PROGRESS", "PAUSED", "EXPIRED"):
+                    questions = 1 + int(random() * (length - 1))
+                else:
+                    questions = length
+                    second += 60 * (20 + int(random() * 220))
+                    submitted = f"{day_text} {_TIME_OF_DAY[second]}"
+            if status == "INVALIDATED":
+                condition = "INV"
+                ref = f"STAIRS-{year}-{event_id % 100000:05d}"
+                detail = "Invalidated by an approved appeal"
+                self.changes.append(
+                    (event_id, submitted, status, "SUBMITTED", status, detail, "", ref)
+                )
+                text = "Testing irregularity: a student had access to notes."
+                self.notations.append((event_id, text, ref, submitted))
+            elif status == "RESET":
+                reset_by_appeal = True
+                ref = f"STAIRS-{year}-{event_id % 100000:05d}"
+                at = (DATA_DAY - timedelta(days=20)).isoformat() + " 18:00:00+00"
+                detail, reason = "Reset by an approved appeal", "Wrong test administered."
+                self.changes.append(
+                    (event_id, at, status, "SUBMITTED", status, detail, reason, ref)
+                )
+            elif status == "EXPIRED" and expires is not NULL:
+                detail = f"Expired after {part.expiry_days} calendar days"
+                self.changes.append(
+                    (event_id, expires, status, "IN_PROGRESS", status, detail, "", "")
+                )
+            dei = (delivery == "PAPER" or part.code == "SPEAKING") and submitted is not NULL
+            rows.append(
+                f"{event_id}\t{year}\t{grade}\t{delivery}\t{status}\t{opened}\t{expires}\t"
+                f"{submitted}\t{questions}\t{_BOOL[dei]}\t{condition}\t{_BOOL[reset_by_appeal]}\t"
+                f"{LOADED_TEXT}\t{part.id}\t{student_id}\n"
+            )
+        return rows
+
+
+NULL = "\\N"  # COPY text format
+_BOOL = {True: "t", False: "f"}
+
+
+# "HH:MM:SS+00" for every second of a day (tests open and are submitted 15:00-23:00 UTC).
+_TIME_OF_DAY = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00" for s in range(86400)]
+LOADED_TEXT = LOADED_AT.isoformat(sep=" ")
+
+
+# --- writing --------------------------------------------------------------------------------
+
+ORG_COLUMNS = ("id", "kind", "name", "cds_code", "parent_id")
+STUDENT_COLUMNS = (
+    "id",
+    "ssid",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "birth_date",
+    "grade",
+    "has_iep",
+    "has_section_504",
+    "special_education_for_testing",
+    "english_learner_status",
+    "created_at",
+    "updated_at",
+    "school_id",
+)
+EVENT_COLUMNS = (
+    "id",
+    "school_year",
+    "grade",
+    "delivery",
+    "status",
+    "opened_at",
+    "expires_at",
+    "submitted_at",
+    "questions_completed",
+    "dei_entries",
+    "condition_code",
+    "reset_by_appeal",
+    "updated_at",
+    "part_id",
+    "student_id",
+)
+CHANGE_COLUMNS = (
+    "test_event_id",
+    "at",
+    "kind",
+    "from_status",
+    "to_status",
+    "detail",
+    "reason",
+    "reference",
+)
+NOTATION_COLUMNS = ("test_event_id", "text", "reference", "recorded_at")
+FILLED_TABLES = (
+    "accounts_organization",
+    "accounts_user",
+    "accounts_rolegrant",
+    "students_student",
+    "students_testevent",
+    "students_testeventchange",
+    "students_irregularitynotation",
+    "students_testingwindow",
+)
+
+
+def _copy(cur: psycopg.Cursor, table: str, columns: tuple[str, ...], rows) -> int:
+    stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    n = 0
+    with cur.copy(stmt) as copy:
+        for row in rows:
+            copy.write_row(row)
+            n += 1
+    return n
+
+
+def _parts(conn: psycopg.Connection) -> dict[tuple[str, str], Part]:
+    rows = conn.execute(
+        "SELECT p.id, a.code, p.code, p.expiry_days, a.offered_on_paper"
+        " FROM students_assessmentpart p JOIN students_assessment a ON a.id = p.assessment_id"
+    ).fetchall()
+    return {(r[1], r[2]): Part(*r) for r in rows}
+
+
+def _write(conn: psycopg.Connection, students: int, log) -> int:
+    """Every row of the dataset, in one transaction; returns the number of test events."""
+    cur = conn.cursor()
+    # The generator writes consistent rows itself; without the foreign-key triggers the load
+    # does not queue millions of deferred checks (what pg_restore --disable-triggers does).
+    try:
+        cur.execute("SET LOCAL session_replication_role = replica")
+    except psycopg.errors.InsufficientPrivilege:
+        conn.rollback()
+    gen = Generator(students, _parts(conn))
+    orgs, schools = gen.organizations()
+    _copy(cur, "accounts_organization", ORG_COLUMNS, orgs)
+    sizes = gen.school_sizes(schools)
+    log(f"{len(orgs) - 2:,} organizations ({LEAS:,} LEAs)")
+
+    # Students and their events go in two COPY streams, in batches, so memory stays flat.
+    student_copy, event_copy = (
+        sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        for table, columns in (
+            ("students_student", STUDENT_COLUMNS),
+            ("students_testevent", EVENT_COLUMNS),
+        )
+    )
+    rows = gen.students_and_events(schools, sizes)
+    written = 0
+    while chunk := list(itertools.islice(rows, 50_000)):
+        with cur.copy(student_copy) as copy:
+            copy.write("".join(student for student, _ in chunk))
+        with cur.copy(event_copy) as copy:
+            copy.write("".join(itertools.chain.from_iterable(events for _, events in chunk)))
+        written += len(chunk)
+        if written % 200_000 == 0 or written == students:
+            log(f"{written:,} students, {gen.event_id:,} test events")
+    _copy(cur, "students_testeventchange", CHANGE_COLUMNS, gen.changes)
+    _copy(cur, "students_irregularitynotation", NOTATION_COLUMNS, gen.notations)
+    windows = [
+        (lea_id, program, start, end)
+        for lea_id in range(BIG_LEA_ID, BIG_LEA_ID + LEAS)
+        for program, start, end in (
+            ("CAASPP", date(2026, 8, 17), date(2027, 6, 11)),
+            ("ELPAC", date(2026, 7, 1), date(2027, 6, 30)),
+        )
+    ]
+    _copy(cur, "students_testingwindow", ("lea_id", "program", "start_date", "end_date"), windows)
+    _write_users(cur, schools, sizes)
+    for table in FILLED_TABLES:
+        cur.execute(
+            sql.SQL(
+                "SELECT setval(pg_get_serial_sequence({t}, 'id'), coalesce(max(id), 1)) FROM {i}"
+            ).format(t=sql.Literal(table), i=sql.Identifier(table))
+        )
+    return gen.event_id
+
+
+def _write_users(
+    cur: psycopg.Cursor, schools: list[tuple[int, int, range]], sizes: list[int]
+) -> None:
+    """The three bench users; the site coordinator works at the big LEA's largest school."""
+    big_school = max(
+        (n, sid) for (sid, lea, _), n in zip(schools, sizes, strict=True) if lea == BIG_LEA_ID
+    )
+    users = [
+        (1, LEA_COORDINATOR, "Bench LEA Coordinator", "LEA_CAASPP_COORDINATOR", BIG_LEA_ID),
+        (2, SITE_COORDINATOR, "Bench Site Coordinator", "SITE_CAASPP_COORDINATOR", big_school[1]),
+        (3, CDE_REVIEWER, "Bench CDE Reviewer", "CDE_REVIEWER", STATE_ID),
+    ]
+    for user_id, email, name, role, org_id in users:
+        # "!" is an unusable password: the benchmark signs in with force_login only.
+        cur.execute(
+            "INSERT INTO accounts_user (id, password, is_superuser, email, full_name, phone,"
+            " is_active, is_staff, date_joined, agreement_signed_at, affidavit_signed_at)"
+            " VALUES (%s, '!', false, %s, %s, '', true, false, %s, %s, %s)",
+            [user_id, email, name, LOADED_AT, LOADED_AT, LOADED_AT],
+        )
+        cur.execute(
+            "INSERT INTO accounts_rolegrant (role, granted_at, organization_id, user_id)"
+            " VALUES (%s, %s, %s, %s)",
+            [role, LOADED_AT, org_id, user_id],
+        )
+
+
+def ensure_dataset(
+    url: str | None = None,
+    *,
+    students: int = DEFAULT_STUDENTS,
+    fresh: bool = False,
+    log=print,
+) -> Dataset:
+    """Create, migrate and fill the bench database unless it already holds this dataset."""
+    url = bench_url(url)
+    _create_database(url)
+    with psycopg.connect(url) as conn:
+        done = recorded(conn)
+        # Only a database this script created or filled: refuse anything else before migrating
+        # it, even an empty dev or test database that someone migrated.
+        foreign = conn.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+            " AND tablename <> 'bench_dataset'"
+        ).fetchone()[0]
+        if foreign and not done:
+            raise SystemExit(
+                f"{_dbname(url)} already has tables that bench/generate.py did not write; "
+                "give it a dedicated database (DATABASE_URL), or drop this one."
+            )
+        conn.rollback()
+    wanted = {"version": VERSION, "seed": SEED, "students": students}
+    if done and not fresh and all(done[k] == v for k, v in wanted.items()):
+        migrate(url)  # a new index reaches an existing dataset too
+        return Dataset(students, done["test_events"], done["seconds"], generated=False)
+    if done:
+        log(f"dropping {_dbname(url)} ({done['students']:,} students, version {done['version']})")
+        _create_database(url, drop=True)
+    start = time.perf_counter()
+
+    def step(message: str) -> None:
+        log(f"{time.perf_counter() - start:5.0f} s  {message}")
+
+    migrate(url)
+    step(f"migrated; generating {students:,} students into {_dbname(url)}")
+    with psycopg.connect(url) as conn:
+        events = _write(conn, students, step)
+        conn.execute(
+            "CREATE TABLE bench_dataset (version int, seed int, students int, test_events bigint,"
+            " seconds real, generated_at timestamptz DEFAULT now())"
+        )
+        conn.execute(
+            "INSERT INTO bench_dataset (version, seed, students, test_events, seconds)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            [VERSION, SEED, students, events, time.perf_counter() - start],
+        )
+    step("committed; VACUUM ANALYZE")
+    # Statistics and the visibility map, as autovacuum would leave a table in production.
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table in FILLED_TABLES:
+            conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(table)))
+    seconds = time.perf_counter() - start
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE bench_dataset SET seconds = %s", [seconds])
+    step(f"done: {students:,} students, {events:,} test events")
+    return Dataset(students, events, seconds, generated=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--students", type=int, default=DEFAULT_STUDENTS, help="default %(default)s"
+    )
+    parser.add_argument("--fresh", action="store_true", help="generate again even if present")
+    args = parser.parse_args()
+    if args.students < 1000:
+        parser.error("--students: at least 1000 (every school needs a few)")
+    url = bench_url()
+    dataset = ensure_dataset(url, students=args.students, fresh=args.fresh)
+    if not dataset.generated:
+        print(
+            f"{_dbname(url)} already holds {dataset.students:,} students and "
+            f"{dataset.test_events:,} test events (generated in {dataset.seconds:.0f} s); "
+            "--fresh generates them again."
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
