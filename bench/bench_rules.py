@@ -16,7 +16,6 @@ import argparse
 import os
 import platform
 import random
-import re
 import sys
 import time
 from datetime import date
@@ -29,11 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from appeals.assessments import ASSESSMENTS, DELIVERIES  # noqa: E402
 from appeals.rules import decide, load_fixture, parse_situation  # noqa: E402
+from bench.results import cpu_model, write_section  # noqa: E402
 
 TARGET = 50_000  # decisions per second on one core (issue #4)
 BATCH = 100_000
 ROUNDS = 5
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Rules engine"
 
 
@@ -83,28 +82,6 @@ def best_rate(fn: Any, n: int) -> float:
     return n / best
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def write_section(text: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    # Replace only this section: from its heading to the next "## " heading or the end.
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    block = text.rstrip("\n") + "\n\n"
-    if pattern.search(old):
-        new = pattern.sub(lambda _: block, old)
-    else:
-        new = old.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
@@ -145,7 +122,7 @@ def main() -> int:
     )
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section(SECTION, section)
     return 0 if ok else 1
 
 

@@ -37,11 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import generate  # noqa: E402
+from bench.results import cpu_model, write_section  # noqa: E402
 
 TARGET_MS = 200.0  # p95 of every page, at the generated scale
 RUNS = 30
 WARMUP = 3
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Student search at state scale"
 
 # Name searches as users type them: a common surname, a common first name (also a middle name),
@@ -279,16 +279,6 @@ def plan_summary(plan: str) -> str:
     return "; ".join(parts) or "no scan of students_student"
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def server_facts() -> str:
     from django.db import connection
 
@@ -300,18 +290,6 @@ def server_facts() -> str:
             cursor.execute(f"SHOW {name}")
             settings.append(f"{name}={cursor.fetchone()[0]}")
     return f"PostgreSQL {version} ({', '.join(settings)}; stock configuration)"
-
-
-def write_section(text: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    # Replace only this section: from its heading to the next "## " heading or the end.
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    block = text.rstrip("\n") + "\n\n"
-    if pattern.search(old):
-        new = pattern.sub(lambda _: block, old)
-    else:
-        new = old.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def report(
@@ -418,7 +396,7 @@ def main() -> int:
             for kind, (_, plan) in found.items():
                 print(f"### {persona}, {label}, {kind} query\n{plan}\n")
     if not args.no_write:
-        write_section(section)
+        write_section(SECTION, section)
     return 0 if ok else 1
 
 
