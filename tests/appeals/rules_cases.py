@@ -5,12 +5,16 @@ shape (appeal, reviewer, appealable, manual_review, irregularity_notation, rule)
 
 from __future__ import annotations
 
+from itertools import product
+from types import MappingProxyType
 from typing import Any
 
+from appeals.assessments import ASSESSMENTS, DELIVERIES
 from appeals.rules import (
     CALTAC,
     CDE,
     Decision,
+    Situation,
     decide,
     load_fixture,
     parse_situation,
@@ -70,3 +74,50 @@ def whole(incident: str, test: str = "CAST", **kw: Any) -> dict:
 
 TD = "TECHNICAL_DISRUPTION"
 DISRUPTED = {"pause_expired": True, "student_break": False}
+
+
+def situation_sweep(
+    *,
+    grades: tuple[int, ...],
+    counts: tuple[int, ...],
+    statuses: tuple[str, ...],
+    iep_values: tuple[bool, ...] = (False,),
+) -> list[Situation]:
+    """Every incident on every test, part and delivery it applies to, with every combination of
+    its follow-up answers, crossed with the given grades, counts, statuses, IEP/504 flags and
+    both window states: the sweeps that check invariants over all decisions."""
+    out: list[Situation] = []
+    for incident in CATALOG.incidents.values():
+        answer_sets: list[dict] = [{}]
+        for q in incident.questions:
+            values = q.choice_codes or (True, False)
+            answer_sets = [{**a, q.key: v} for a in answer_sets for v in values]
+        for test, assessment in ASSESSMENTS.items():
+            for part, delivery, grade, count, status, window, iep, answers in product(
+                assessment.parts or (None,),
+                DELIVERIES,
+                grades,
+                counts,
+                statuses,
+                (True, False),
+                iep_values,
+                answer_sets,
+            ):
+                if not incident.applies_to(test, part, delivery):
+                    continue
+                out.append(
+                    Situation(
+                        incident=incident.code,
+                        test=test,
+                        part=part,
+                        grade=grade,
+                        delivery=delivery,
+                        questions_completed=count,
+                        iep_or_504=iep,
+                        test_status=status,
+                        reset_by_appeal=status == "RESET",
+                        within_window=window,
+                        answers=MappingProxyType(answers),
+                    )
+                )
+    return out

@@ -34,6 +34,7 @@ from tests.appeals.rules_cases import (
     run,
     sb,
     shape,
+    situation_sweep,
     whole,
 )
 from tests.appeals.test_rules_access import ACCESS_CASES
@@ -291,45 +292,12 @@ def test_every_rule_id_has_a_case() -> None:
 
 
 def _all_situations() -> list[Situation]:
-    from itertools import product
-
-    from appeals.assessments import ASSESSMENTS, DELIVERIES
-
-    out = []
-    for incident in CATALOG.incidents.values():
-        answer_sets = [{}]
-        for q in incident.questions:
-            values = q.choice_codes or (True, False)
-            answer_sets = [{**a, q.key: v} for a in answer_sets for v in values]
-        for test, a in ASSESSMENTS.items():
-            for part, delivery, grade, count, status, window, iep in product(
-                a.parts or (None,),
-                DELIVERIES,
-                (0, 3),
-                (0, 1, 10, 11),
-                ("IN_PROGRESS", "EXPIRED", "RESET", "INVALIDATED"),
-                (True, False),
-                (True, False),
-            ):
-                if not incident.applies_to(test, part, delivery):
-                    continue
-                for answers in answer_sets:
-                    out.append(
-                        Situation(
-                            incident=incident.code,
-                            test=test,
-                            part=part,
-                            grade=grade,
-                            delivery=delivery,
-                            questions_completed=count,
-                            iep_or_504=iep,
-                            test_status=status,
-                            reset_by_appeal=status == "RESET",
-                            within_window=window,
-                            answers=MappingProxyType(answers),
-                        )
-                    )
-    return out
+    return situation_sweep(
+        grades=(0, 3),
+        counts=(0, 1, 10, 11),
+        statuses=("IN_PROGRESS", "EXPIRED", "RESET", "INVALIDATED"),
+        iep_values=(True, False),
+    )
 
 
 def test_every_decision_is_consistent() -> None:

@@ -5,12 +5,9 @@ checked before the cause of a break. Each row cites its rule; no database."""
 
 from __future__ import annotations
 
-from itertools import product
-from types import MappingProxyType
-
 import pytest
 
-from appeals.assessments import ASSESSMENTS, DELIVERIES, ONLINE
+from appeals.assessments import ASSESSMENTS, ONLINE
 from appeals.rules import HANDLERS, Situation, decide
 from students import transitions
 from students.services import ALLOWED_FROM as SERVICE_TABLE
@@ -27,6 +24,7 @@ from tests.appeals.rules_cases import (
     run,
     sb,
     shape,
+    situation_sweep,
     whole,
 )
 
@@ -192,39 +190,9 @@ def test_pause_rule_is_checked_before_the_student_break() -> None:
 
 
 def _situations() -> list[Situation]:
-    out = []
-    for incident in CATALOG.incidents.values():
-        answer_sets: list[dict] = [{}]
-        for q in incident.questions:
-            values = q.choice_codes or (True, False)
-            answer_sets = [{**a, q.key: v} for a in answer_sets for v in values]
-        for test, a in ASSESSMENTS.items():
-            for part, delivery, grade, count, status, window, answers in product(
-                a.parts or (None,),
-                DELIVERIES,
-                (2, 5),
-                (0, 10, 11),
-                transitions.TEST_STATUSES,
-                (True, False),
-                answer_sets,
-            ):
-                if not incident.applies_to(test, part, delivery):
-                    continue
-                out.append(
-                    Situation(
-                        incident=incident.code,
-                        test=test,
-                        part=part,
-                        grade=grade,
-                        delivery=delivery,
-                        questions_completed=count,
-                        test_status=status,
-                        reset_by_appeal=status == "RESET",
-                        within_window=window,
-                        answers=MappingProxyType(answers),
-                    )
-                )
-    return out
+    return situation_sweep(
+        grades=(2, 5), counts=(0, 10, 11), statuses=tuple(transitions.TEST_STATUSES)
+    )
 
 
 SITUATIONS = _situations()
