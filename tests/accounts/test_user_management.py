@@ -10,6 +10,13 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 
+def _grant(client, user, role, organization):
+    return client.post(
+        reverse("accounts:grant_add", args=[user.pk]),
+        {"role": role, "organization": organization.pk},
+    )
+
+
 def _create(client, organization, role, email="new.person@alder.example.org"):
     return client.post(
         reverse("accounts:user_create"),
@@ -196,10 +203,7 @@ def test_account_that_also_works_in_another_lea_is_read_only(client, tree, lea_c
 
 def test_grant_add_and_remove(client, tree, lea_coordinator, colleague):
     client.force_login(lea_coordinator)
-    response = client.post(
-        reverse("accounts:grant_add", args=[colleague.pk]),
-        {"role": Role.SITE_ELPAC_COORDINATOR, "organization": tree.school_a2.pk},
-    )
+    response = _grant(client, colleague, Role.SITE_ELPAC_COORDINATOR, tree.school_a2)
     assert response.status_code == 302
     grant = colleague.grants.get(role=Role.SITE_ELPAC_COORDINATOR)
     response = client.post(reverse("accounts:grant_remove", args=[colleague.pk, grant.pk]))
@@ -212,10 +216,7 @@ def test_grant_in_another_lea_is_refused_next_to_the_field(
 ):
     # rule U-3
     client.force_login(lea_coordinator)
-    response = client.post(
-        reverse("accounts:grant_add", args=[colleague.pk]),
-        {"role": Role.TEST_ADMINISTRATOR, "organization": tree.school_b1.pk},
-    )
+    response = _grant(client, colleague, Role.TEST_ADMINISTRATOR, tree.school_b1)
     assert response.status_code == 400
     assert "Choose one of the organizations listed" in response.content.decode()
     assert colleague.grants.count() == 1
@@ -223,10 +224,7 @@ def test_grant_in_another_lea_is_refused_next_to_the_field(
 
 def test_duplicate_grant_is_refused(client, tree, lea_coordinator, colleague):
     client.force_login(lea_coordinator)
-    response = client.post(
-        reverse("accounts:grant_add", args=[colleague.pk]),
-        {"role": Role.SITE_CAASPP_COORDINATOR, "organization": tree.school_a1.pk},
-    )
+    response = _grant(client, colleague, Role.SITE_CAASPP_COORDINATOR, tree.school_a1)
     assert response.status_code == 400
     assert "already holds that role" in response.content.decode()
 
@@ -296,10 +294,7 @@ def test_invited_person_can_also_use_forgot_password(client, tree, lea_coordinat
 def test_nobody_changes_their_own_roles(client, tree, lea_coordinator):
     # rule U-3: a coordinator does not widen their own access
     client.force_login(lea_coordinator)
-    response = client.post(
-        reverse("accounts:grant_add", args=[lea_coordinator.pk]),
-        {"role": Role.LEA_ELPAC_COORDINATOR, "organization": tree.lea_a.pk},
-    )
+    response = _grant(client, lea_coordinator, Role.LEA_ELPAC_COORDINATOR, tree.lea_a)
     assert response.status_code == 400
     assert "You cannot change your own roles" in response.content.decode()
     assert lea_coordinator.grants.count() == 1
@@ -309,14 +304,8 @@ def test_history_shows_nothing_from_outside_the_lea(client, tree, lea_coordinato
     # rule U-4: an account shared with LEA B shows LEA A nothing of LEA B
     shared = user_with_role(Role.TEST_ADMINISTRATOR, tree.school_a1)
     client.force_login(cde_admin)
-    client.post(
-        reverse("accounts:grant_add", args=[shared.pk]),
-        {"role": Role.TEST_ADMINISTRATOR, "organization": tree.school_b1.pk},
-    )
-    client.post(
-        reverse("accounts:grant_add", args=[shared.pk]),
-        {"role": Role.SITE_ELPAC_COORDINATOR, "organization": tree.school_a2.pk},
-    )
+    _grant(client, shared, Role.TEST_ADMINISTRATOR, tree.school_b1)
+    _grant(client, shared, Role.SITE_ELPAC_COORDINATOR, tree.school_a2)
     assert AccountEvent.objects.filter(subject=shared, kind="GRANT_ADDED").count() == 2
     client.force_login(lea_coordinator)
     body = client.get(reverse("accounts:user_detail", args=[shared.pk])).content.decode()
