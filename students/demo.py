@@ -40,7 +40,6 @@ from students.models import (
 from students.models import TestStatus as S
 
 SEED = 20262027
-SCHOOL_YEAR = 2026
 STUDENTS_PER_SCHOOL = 200
 
 # (school CDS code, SSID prefix, grades served)
@@ -50,15 +49,57 @@ SCHOOLS = (
     ("99000026000001", "3", range(0, 9)),
     ("99000026000002", "4", range(9, 13)),
 )
-# (LEA CDS code, program, first day, last day)
-WINDOWS = (
-    ("99000010000000", Program.CAASPP, date(2026, 8, 17), date(2027, 6, 11)),
-    ("99000010000000", Program.ELPAC, date(2026, 7, 1), date(2027, 6, 30)),
-    ("99000020000000", Program.CAASPP, date(2026, 8, 24), date(2027, 6, 4)),
-    ("99000020000000", Program.ELPAC, date(2026, 7, 1), date(2027, 6, 30)),
+# (LEA CDS code, program, first day, last day) as (month, day) of the school year: a CAASPP
+# window from August to June, the ELPAC window the whole school year.
+WINDOW_DAYS = (
+    ("99000010000000", Program.CAASPP, (8, 17), (6, 11)),
+    ("99000010000000", Program.ELPAC, (7, 1), (6, 30)),
+    ("99000020000000", Program.CAASPP, (8, 24), (6, 4)),
+    ("99000020000000", Program.ELPAC, (7, 1), (6, 30)),
 )
-EARLIEST = date(2026, 8, 24)  # no demo test opens before both LEAs' windows
-LATEST = date(2027, 6, 1)
+# A window stretches to hold the day of seeding with this much history and future around it,
+# so the demo can file cases on any day it is seeded (a window's first day, June 30, ...).
+WINDOW_HISTORY = timedelta(days=90)
+WINDOW_FUTURE = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The demo's dates, all counted from the moment of seeding."""
+
+    @property
+    def today(self) -> date:
+        return dates.local_date(self.now)
+
+    now: datetime
+    school_year: int
+    windows: tuple[tuple[str, str, date, date], ...]
+
+    @property
+    def earliest(self) -> date:
+        """No demo test opens before every window of both LEAs has begun."""
+        return max(start for _, _, start, _ in self.windows)
+
+
+def calendar_for(now: datetime) -> Calendar:
+    today = dates.local_date(now)
+    year = dates.school_year_for(today)
+    first, last = date(year, 7, 1), date(year + 1, 6, 30)
+
+    def school_day(month: int, day: int) -> date:
+        return date(year if month >= dates.SCHOOL_YEAR_FIRST_MONTH else year + 1, month, day)
+
+    windows = tuple(
+        (
+            cds,
+            program,
+            max(first, min(school_day(*start), today - WINDOW_HISTORY)),
+            min(last, max(school_day(*end), today + WINDOW_FUTURE)),
+        )
+        for cds, program, start, end in WINDOW_DAYS
+    )
+    return Calendar(now=now, school_year=year, windows=windows)
+
 
 # Questions in a whole part or domain, for realistic counts.
 LENGTH = {"NON_PT": 40, "PT": 6, "": 45, "LISTENING": 20, "SPEAKING": 10, "READING": 24}
@@ -217,14 +258,18 @@ class DemoDataError(RuntimeError):
     pass
 
 
-def seed(*, stdout: Any = None, today: date | None = None) -> None:
-    """Create or refresh the demo students, test events and testing windows."""
-    today = min(max(today or timezone.localdate(), EARLIEST + timedelta(days=80)), LATEST)
+def seed(*, stdout: Any = None, now: datetime | None = None) -> None:
+    """Create or refresh the demo students, test events and testing windows, dated back from
+    ``now`` (the clock by default)."""
+    calendar = calendar_for(now or timezone.now())
     rng = random.Random(SEED)
-    plans = [_plan_school(rng, cds, prefix, grades) for cds, prefix, grades in SCHOOLS]
+    plans = [
+        _plan_school(rng, cds, prefix, grades, calendar.school_year)
+        for cds, prefix, grades in SCHOOLS
+    ]
     with transaction.atomic():
         schools = _schools()
-        _windows()
+        _windows(calendar)
         parts = {
             (p.assessment.code, p.code): p
             for p in AssessmentPart.objects.select_related("assessment")
@@ -232,12 +277,12 @@ def seed(*, stdout: Any = None, today: date | None = None) -> None:
         if not parts:
             raise DemoDataError("The assessment catalog is empty: run the migrations first.")
         students = _upsert_students(plans, schools)
-        created = _create_events(plans, students, parts, today)
+        created = _create_events(plans, students, parts, calendar)
         _apply_showcase_effects(created)
     if stdout is not None:
         stdout.write(
             f"Demo students: {len(students)}; test events created: {len(created)}; "
-            f"testing windows: {len(WINDOWS)}."
+            f"testing windows: {len(calendar.windows)}."
         )
         stdout.write("Demo students showing the rules (SSID: what):")
         for ssid, shows in _showcase_index():
@@ -247,14 +292,16 @@ def seed(*, stdout: Any = None, today: date | None = None) -> None:
 # --- planning (no database: the same draws every time) ------------------------------------------
 
 
-def _plan_school(rng: random.Random, cds: str, prefix: str, grades: range) -> list[dict[str, Any]]:
+def _plan_school(
+    rng: random.Random, cds: str, prefix: str, grades: range, school_year: int
+) -> list[dict[str, Any]]:
     elementary = grades.start == 0
     showcases = [s for s in SHOWCASES if s.elementary == elementary]
     planned = []
     for index in range(1, STUDENTS_PER_SCHOOL + 1):
         showcase = showcases[index - 1] if index <= len(showcases) else None
         grade = showcase.grade if showcase else grades[(index - 1) % len(grades)]
-        student = _student(rng, grade)
+        student = _student(rng, grade, school_year)
         student.update(ssid=f"{prefix}{index:09d}", school_cds=cds)
         if showcase:
             student.update(has_iep=showcase.iep, has_section_504=False)
@@ -267,8 +314,8 @@ def _plan_school(rng: random.Random, cds: str, prefix: str, grades: range) -> li
     return planned
 
 
-def _student(rng: random.Random, grade: int) -> dict[str, Any]:
-    birth_year = SCHOOL_YEAR - grade - 6
+def _student(rng: random.Random, grade: int, school_year: int) -> dict[str, Any]:
+    birth_year = school_year - grade - 6
     born = date(birth_year, 9, 2) + timedelta(days=rng.randrange(365))
     iep = rng.random() < 0.11
     elas = rng.choices(
@@ -345,12 +392,20 @@ def _schools() -> dict[str, Organization]:
     return schools
 
 
-def _windows() -> None:
+def _windows(calendar: Calendar) -> None:
+    """One window per LEA and program for the school year of the day of seeding; seeding again
+    later in the year moves it to hold the new day."""
     leas = {
         o.cds_code: o
-        for o in Organization.objects.filter(kind="LEA", cds_code__in={w[0] for w in WINDOWS})
+        for o in Organization.objects.filter(
+            kind="LEA", cds_code__in={w[0] for w in calendar.windows}
+        )
     }
-    for cds, program, start, end in WINDOWS:
+    first, last = date(calendar.school_year, 7, 1), date(calendar.school_year + 1, 6, 30)
+    for cds, program, start, end in calendar.windows:
+        TestingWindow.objects.filter(
+            lea=leas[cds], program=program, start_date__range=(first, last)
+        ).exclude(start_date=start).delete()
         TestingWindow.objects.update_or_create(
             lea=leas[cds], program=program, start_date=start, defaults={"end_date": end}
         )
@@ -381,21 +436,24 @@ def _upsert_students(
     return {s.ssid: s for s in Student.objects.filter(ssid__in=wanted)}
 
 
-def _opened(today: date, age: int, hour_seed: int, earliest: date) -> datetime:
-    day = max(today - timedelta(days=age), earliest)
+def _opened(calendar: Calendar, age: int, hour_seed: int) -> datetime:
+    day = max(calendar.today - timedelta(days=age), calendar.earliest)
     hour, minute = 8 + hour_seed % 6, (hour_seed * 7) % 60
-    return datetime.combine(day, time(hour, minute), tzinfo=dates.PACIFIC)
+    # Never after the moment of seeding (on July 1 every test opens that morning).
+    moment = datetime.combine(day, time(hour, minute), tzinfo=dates.PACIFIC)
+    moment = min(moment, calendar.now - timedelta(minutes=1 + hour_seed % 30))
+    return max(moment, datetime.combine(calendar.earliest, time.min, tzinfo=dates.PACIFIC))
 
 
 def _create_events(
     plans: list[list[dict[str, Any]]],
     students: dict[str, Student],
     parts: dict[tuple[str, str], AssessmentPart],
-    today: date,
+    calendar: Calendar,
 ) -> list[tuple[TestEvent, str]]:
     existing = set(
         TestEvent.objects.filter(
-            school_year=SCHOOL_YEAR, student__in=students.values()
+            school_year=calendar.school_year, student__in=students.values()
         ).values_list("student_id", "part_id")
     )
     new: list[tuple[TestEvent, str]] = []
@@ -409,11 +467,11 @@ def _create_events(
                 event = TestEvent(
                     student=student,
                     part=part,
-                    school_year=SCHOOL_YEAR,
+                    school_year=calendar.school_year,
                     grade=student.grade,
                     delivery=plan.delivery,
                 )
-                _set_state(event, plan, today, hour_seed=int(student.ssid[-3:]) + n)
+                _set_state(event, plan, calendar, hour_seed=int(student.ssid[-3:]) + n)
                 new.append((event, plan.then))
     TestEvent.objects.bulk_create([e for e, _ in new], batch_size=1000)
     now = timezone.now()
@@ -433,8 +491,9 @@ def _create_events(
     return new
 
 
-def _set_state(event: TestEvent, plan: Planned, today: date, hour_seed: int) -> None:
-    """Dates consistent with the status: open tests have not expired, expired ones have."""
+def _set_state(event: TestEvent, plan: Planned, calendar: Calendar, hour_seed: int) -> None:
+    """Dates consistent with the status on the day of seeding: open tests have not expired,
+    expired ones have, nothing opened before its window or after today."""
     event.status = plan.status
     if plan.status == S.NOT_STARTED:
         return
@@ -446,11 +505,14 @@ def _set_state(event: TestEvent, plan: Planned, today: date, hour_seed: int) -> 
         age = days + 1 + age % 25
     elif plan.status == S.SUBMITTED:
         age = 1 + age % 60
-    event.opened_at = _opened(today, age, hour_seed, EARLIEST)
+    event.opened_at = _opened(calendar, age, hour_seed)
     event.expires_at = event.expiry_for(event.opened_at)
-    if plan.status == S.EXPIRED and not dates.is_expired(event.expires_at, timezone.now()):
+    expired = dates.is_expired(event.expires_at, calendar.now)
+    if plan.status == S.EXPIRED and not expired:
         # Clamped to the window's start and still running: it is simply in progress.
         event.status = S.IN_PROGRESS
+    elif plan.status in (S.IN_PROGRESS, S.PAUSED) and expired:
+        event.status = S.EXPIRED
     event.questions_completed = plan.questions if plan.questions is not None else 0
     if plan.status == S.SUBMITTED:
         delay = min(age - 1, (days or 30) - 1) if age > 1 else 0

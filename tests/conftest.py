@@ -8,9 +8,12 @@ that school, and ``outsider`` coordinates another LEA and must see nothing of LE
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import pytest
+import time_machine
 
 from accounts.models import Organization, Role, User
 from tests.factories import CaltacFactory, LeaFactory, SchoolFactory, StateFactory, user_with_role
@@ -18,6 +21,62 @@ from tests.factories import CaltacFactory, LeaFactory, SchoolFactory, StateFacto
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told that this is a test process.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PACIFIC_TIME = "America/Los_Angeles"
+
+# Moments on which date arithmetic tends to break (issue 7, B1), in California time: the first
+# and last day of a testing window, both daylight-saving changes (1:30 a.m. happens twice in
+# November and not at all in March), a state holiday and the turn of the school year on July 1.
+# Tests that take the ``calendar_day`` fixture run once on each.
+CALENDAR_DAYS = {
+    "window-first-day": "2026-08-17T07:45",
+    "dst-fall-back": "2026-11-01T01:30",
+    "thanksgiving": "2026-11-26T12:00",
+    "dst-spring-forward": "2027-03-14T03:30",
+    "window-last-day": "2027-06-11T23:30",
+    "school-year-last-day": "2027-06-30T23:55",
+    "school-year-first-day": "2027-07-01T00:05",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--travel-to",
+        metavar="YYYY-MM-DDTHH:MM",
+        help="run the whole suite as if it were this moment in California (finds tests that "
+        "depend on today's date); the browser tests are skipped then",
+    )
+
+
+def _pacific(moment: str) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(moment).replace(tzinfo=ZoneInfo(PACIFIC_TIME))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    moment = config.getoption("--travel-to", default=None)
+    if moment:
+        traveller = time_machine.travel(_pacific(moment), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--travel-to", default=None):
+        # The browser's clock cannot travel with the server's: cookies would expire at once.
+        skip = pytest.mark.skip(reason="--travel-to: the browser's clock does not travel")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(params=list(CALENDAR_DAYS.values()), ids=list(CALENDAR_DAYS))
+def calendar_day(request: pytest.FixtureRequest) -> Iterator[date]:
+    """Runs the test at each of CALENDAR_DAYS (the clock ticks on from there); gives the date."""
+    moment = _pacific(request.param)
+    with time_machine.travel(moment, tick=True):
+        yield moment.date()
 
 
 @dataclass

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.db.models import Count
 from django.utils import timezone
 
@@ -24,14 +25,26 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 27)
 
 
-@pytest.fixture
-def seeded():
+def _seed() -> dict:
     catalog_part("SB_ELA", "NON_PT")
     accounts_demo.seed()
     started = time.monotonic()
     out = StringIO()
-    demo.seed(stdout=out, today=TODAY)
+    demo.seed(stdout=out)
     return {"seconds": time.monotonic() - started, "out": out.getvalue()}
+
+
+@pytest.fixture
+def seeded():
+    with time_machine.travel(f"{TODAY.isoformat()}T10:00-08:00", tick=True):
+        yield _seed()
+
+
+@pytest.fixture
+def seeded_on(calendar_day: date) -> date:
+    """The demo seeded on each of the calendar days that break date arithmetic (B1)."""
+    _seed()
+    return calendar_day
 
 
 def _snapshot():
@@ -54,32 +67,28 @@ def test_about_two_hundred_students_per_school_quickly(seeded):
 
 def test_seeding_again_changes_nothing(seeded):
     before = _snapshot()
-    demo.seed(today=TODAY)
+    with time_machine.travel(f"{TODAY.isoformat()}T16:00-08:00", tick=True):
+        demo.seed()
     assert _snapshot() == before
 
 
 def test_the_plan_is_deterministic():
     first = [
-        demo._plan_school(demo.random.Random(demo.SEED), *school) for school in demo.SCHOOLS[:1]
+        demo._plan_school(demo.random.Random(demo.SEED), *school, 2026)
+        for school in demo.SCHOOLS[:1]
     ]
     again = [
-        demo._plan_school(demo.random.Random(demo.SEED), *school) for school in demo.SCHOOLS[:1]
+        demo._plan_school(demo.random.Random(demo.SEED), *school, 2026)
+        for school in demo.SCHOOLS[:1]
     ]
     assert first == again
 
 
-def test_events_are_realistic_and_consistent_with_the_clock(seeded):
+def test_events_are_realistic(seeded):
     statuses = Counter(TestEvent.objects.values_list("status", flat=True))
     for status in (S.NOT_STARTED, S.IN_PROGRESS, S.PAUSED, S.SUBMITTED, S.EXPIRED):
         assert statuses[status] > 20, status
     assert statuses[S.RESET] >= 2 and statuses[S.INVALIDATED] >= 2
-    now = timezone.now()
-    for event in TestEvent.objects.filter(status__in=[S.IN_PROGRESS, S.PAUSED]).select_related(
-        "part"
-    ):
-        assert event.expires_at is None or event.expires_at > now
-    for event in TestEvent.objects.filter(status=S.EXPIRED):
-        assert event.expires_at < now
     partly = TestEvent.objects.filter(status=S.IN_PROGRESS, questions_completed__gt=0)
     assert partly.exists()
     # K-2 students take only the ELPAC.
@@ -100,6 +109,30 @@ def test_each_showcase_is_on_record(seeded):
     assert "1000000012: A-RESTORE-1" in seeded["out"]
 
 
+def test_the_demo_is_consistent_with_the_clock_on_any_day(seeded_on):
+    """B1: seeded on 2026-12-01 the demo held an in-progress test that had expired two days
+    earlier. On every awkward day, open tests are still open, expired ones have expired, nothing
+    opened in the future or outside its LEA's window, and every window is open today."""
+    now = timezone.now()
+    events = TestEvent.objects.exclude(status__in=[S.NOT_STARTED, S.RESET]).select_related(
+        "part__assessment", "student__school__parent"
+    )
+    assert events.filter(status__in=[S.IN_PROGRESS, S.PAUSED]).exists()
+    for event in events:
+        assert event.opened_at <= now, event
+        if event.status in (S.IN_PROGRESS, S.PAUSED):
+            assert event.expires_at is None or event.expires_at > now, event
+        if event.status == S.EXPIRED:
+            assert event.expires_at < now, event
+        lea = event.student.school.parent
+        program = event.part.assessment.program
+        opened_on = timezone.localdate(event.opened_at)
+        assert testing_window_open(lea=lea, program=program, on=opened_on), event
+    assert TestingWindow.objects.count() == 4
+    for window in TestingWindow.objects.select_related("lea"):
+        assert testing_window_open(lea=window.lea, program=window.program, on=seeded_on)
+
+
 def test_windows_for_both_leas_and_programs(seeded):
     assert TestingWindow.objects.count() == 4
     for cds in ("99000010000000", "99000020000000"):
@@ -107,6 +140,15 @@ def test_windows_for_both_leas_and_programs(seeded):
         for program in ("CAASPP", "ELPAC"):
             assert testing_window_open(lea=lea, program=program, on=TODAY)
             assert not testing_window_open(lea=lea, program=program, on=date(2027, 7, 1))
+
+
+def test_seeding_later_in_the_year_moves_the_windows_to_hold_the_day(seeded):
+    later = TODAY + timedelta(days=200)  # 2027-06-15: after the first LEA's standard window
+    with time_machine.travel(f"{later.isoformat()}T10:00-07:00", tick=True):
+        demo.seed()
+    assert TestingWindow.objects.count() == 4
+    for window in TestingWindow.objects.select_related("lea"):
+        assert testing_window_open(lea=window.lea, program=window.program, on=later)
 
 
 def test_seeding_without_the_schools_says_what_to_do(db):
