@@ -4,13 +4,16 @@ user's scope is a 404, exactly like an unknown SSID (F-10)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -21,6 +24,10 @@ from students.services import effects_for
 
 STUDENTS_PER_PAGE = 25
 SEARCH_RESULT_CAP = 1000
+# Name searches live in the session under an opaque key, never in a URL (B4): the address bar,
+# the history, ``next=`` after an idle sign-out and the proxy's access log see only the key.
+SEARCHES_KEY = "student_searches"
+SEARCHES_KEPT = 5
 
 # The profile's tabs: (url name, label). Each tab is its own page, so they work without JS.
 PROFILE_TABS = (
@@ -64,20 +71,64 @@ class CappedPaginator(Paginator):
         return self._bounded_count > self.cap
 
 
+def _remember(request: HttpRequest, query: str) -> str:
+    """Keep a name query in the session (the last few only) and return its key."""
+    searches = dict(request.session.get(SEARCHES_KEY, {}))
+    key = next((k for k, q in searches.items() if q == query), None) or secrets.token_urlsafe(9)
+    searches.pop(key, None)
+    searches[key] = query  # newest last
+    request.session[SEARCHES_KEY] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return key
+
+
+def _results_page(request: HttpRequest, query: str, page_number: str | None):
+    results = queries.student_search(request.user, query, limit=SEARCH_RESULT_CAP + 1)
+    paginator = CappedPaginator(results, STUDENTS_PER_PAGE, cap=SEARCH_RESULT_CAP)
+    return paginator.get_page(page_number)
+
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    form = StudentSearchForm(request.GET or None)
-    page = None
-    if form.is_valid() and form.cleaned_data["q"]:
-        results = queries.student_search(
-            request.user, form.cleaned_data["q"], limit=SEARCH_RESULT_CAP + 1
-        )
-        page = CappedPaginator(results, STUDENTS_PER_PAGE, cap=SEARCH_RESULT_CAP).get_page(
-            request.GET.get("page")
-        )
+    """SSID searches are plain GETs (``?q=``). A name is POSTed, kept in the session, and the
+    browser is sent to ``?search=<key>``, so no URL ever holds a name (B4)."""
+    page, query, key, notice = None, "", "", ""
+    if request.method == "POST":
+        form = StudentSearchForm(request.POST)
+        if form.is_valid() and form.cleaned_data["q"]:
+            query = form.cleaned_data["q"]
+            if queries.SSID_RE.match(query):
+                target = {"q": query}
+            else:
+                key = _remember(request, query)
+                target = {"search": key}
+            if not request.htmx:
+                return redirect(f"{reverse('students:search')}?{urlencode(target)}")
+            page = _results_page(request, query, None)
+    elif "search" in request.GET:
+        key = request.GET["search"]
+        query = request.session.get(SEARCHES_KEY, {}).get(key, "")
+        form = StudentSearchForm(initial={"q": query})
+        if query:
+            page = _results_page(request, query, request.GET.get("page"))
+        else:
+            notice = "That search has ended (searches are kept until you sign out). Search again."
+    else:
+        form = StudentSearchForm(request.GET or None, ssid_only=True)
+        if form.is_valid() and form.cleaned_data["q"]:
+            query = form.cleaned_data["q"]
+            page = _results_page(request, query, request.GET.get("page"))
+    # Pagination links carry the key or the SSID, never a name.
+    pagination_query = urlencode({"search": key} if key else {"q": query} if query else {})
     # htmx's search-as-you-type swaps in only the results.
     template = "students/search.html#results" if request.htmx else "students/search.html"
-    return render(request, template, {"form": form, "page": page})
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "notice": notice,
+        "pagination_query": pagination_query,
+    }
+    return render(request, template, context)
 
 
 def _profile(request: HttpRequest, student: Student, tab: str, **context: object) -> HttpResponse:

@@ -77,8 +77,8 @@ def test_the_status_now_costs_no_query_per_row(
 def test_search_as_you_type_keeps_names_out_of_the_history(client, tree, colleague):
     client.force_login(colleague)
     body = client.get(reverse("students:search")).content.decode()
-    start = body.index('<form method="get"')
+    start = body.index('<form method="post" action="/students/"')
     form = body[start : body.index("</form>", start)]
-    assert 'hx-get="' in form  # htmx swaps in the results as the user types ...
+    assert 'hx-post="' in form  # htmx swaps in the results as the user types ...
     assert "hx-push-url" not in form and "hx-replace-url" not in form  # ... not into the URL
-    assert 'type="submit"' in form  # and the plain GET form still works without JavaScript
+    assert 'type="submit"' in form  # and the plain POST form still works without JavaScript
