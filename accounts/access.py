@@ -51,6 +51,10 @@ class Scope:
             **{f"{field}_id__in": self.school_ids}
         )
 
+    def covers_school(self, school: Organization) -> bool:
+        """The same answer as ``school_q`` for one school already in memory."""
+        return self.everything or school.pk in self.school_ids or school.parent_id in self.lea_ids
+
     def lea_q(self, field: str) -> Q:
         """A filter on a foreign key to an LEA organization (``field``) for this scope.
 
@@ -95,6 +99,21 @@ def scope_for(user: User) -> Scope:
         )
     setattr(user, _SCOPE_CACHE, scope)
     return scope
+
+
+def scope_of_organization(organization: Organization) -> Scope:
+    """What an organization's own records cover, as a user granted a role there would see it:
+    the state everything, an LEA its schools, a school itself (for imports made for an
+    organization rather than by a signed-in user)."""
+    kind = organization.kind
+    return Scope(
+        everything=kind in (OrganizationKind.STATE, OrganizationKind.CALTAC),
+        lea_ids=frozenset({organization.pk}) if kind == OrganizationKind.LEA else frozenset(),
+        school_ids=frozenset({organization.pk}) if kind == OrganizationKind.SCHOOL else frozenset(),
+        roles=frozenset(),
+        managed_lea_ids=frozenset(),
+        manages_everything=False,
+    )
 
 
 def forget_scope(user: User) -> None:
@@ -181,12 +200,3 @@ def managed_users_for(user: User) -> QuerySet[User]:
     return User.objects.filter(
         pk__in=RoleGrant.objects.filter(organization__in=managed).values("user_id")
     ).exclude(pk__in=RoleGrant.objects.exclude(organization__in=managed).values("user_id"))
-
-
-def students_for(user: User) -> QuerySet:
-    """Students the user may see (U-4): CDE and CalTAC all, LEA roles their LEA's schools, site
-    roles and test administrators their own school. Anything else is a 404, like an unknown
-    SSID (F-10)."""
-    from students.models import Student  # students imports accounts: import here, not above
-
-    return Student.objects.filter(scope_for(user).school_q("school"))

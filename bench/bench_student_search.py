@@ -160,9 +160,9 @@ def plan_pages() -> tuple[list[Page], dict[str, str], dict[str, Any]]:
     from django.db.models import Count
     from django.urls import reverse
 
-    from accounts.access import students_for
     from accounts.models import User
     from students import queries
+    from students.queries import students_for
     from students.views import SEARCH_RESULT_CAP
 
     users = {

@@ -1,5 +1,6 @@
-"""Reads the student pages and other apps need: scoped through accounts/access.py, joined, so a
-page costs a fixed number of queries."""
+"""Reads the student pages and other apps need: scoped by the user's ``Scope`` from
+accounts/access.py (the one definition of who sees what), joined, so a page costs a fixed number
+of queries."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.access import students_for
+from accounts.access import scope_for
 from accounts.models import Organization, User
 from students.models import (
     AssessmentPart,
@@ -21,6 +22,13 @@ from students.models import (
 )
 
 SSID_RE = re.compile(r"^\d{10}$")
+
+
+def students_for(user: User) -> QuerySet[Student]:
+    """Students the user may see (U-4): CDE and CalTAC all, LEA roles their LEA's schools, site
+    roles and test administrators their own school. Anything else is a 404, like an unknown
+    SSID (F-10). Every student page, export and lookup starts here."""
+    return Student.objects.filter(scope_for(user).school_q("school"))
 
 
 def student_search(user: User, query: str, *, limit: int | None = None) -> QuerySet[Student]:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from accounts.models import Organization, OrganizationKind
+from accounts.access import scope_of_organization
+from accounts.models import Organization
 from students import dates
 from students.models import (
     STARTED_STATUSES,
@@ -136,6 +137,7 @@ class RowChecker:
         self, organization: Organization, school_year: int, now: datetime, columns: set[str]
     ) -> None:
         self.organization = organization
+        self.scope = scope_of_organization(organization)  # rows must stay inside it
         self.school_year = school_year
         self.now = now
         self.columns = columns
@@ -251,12 +253,7 @@ class RowChecker:
         return int(text)
 
     def school_inside(self, school: Organization) -> bool:
-        org = self.organization
-        if org.kind == OrganizationKind.STATE:
-            return True
-        if org.kind == OrganizationKind.LEA:
-            return school.parent_id == org.pk
-        return school.pk == org.pk
+        return self.scope.covers_school(school)
 
 
 def event_state(row: dict[str, Any], stored: TestEvent | None) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Student pages: search, and the profile with its tabs (details, test assignments and events,
-Score Status). Every page starts from accounts.access.students_for: a student outside the
+Score Status). Every page starts from students.queries.students_for: a student outside the
 user's scope is a 404, exactly like an unknown SSID (F-10)."""
 
 from __future__ import annotations

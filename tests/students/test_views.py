@@ -8,9 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.access import students_for
 from students import services
 from students.models import TestStatus
+from students.queries import students_for
 from tests.factories import UserFactory
 from tests.students.factories import StudentFactory, make_event
 
