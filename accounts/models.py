@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from stairs import vocabulary
+
 
 class OrganizationKind(models.TextChoices):
     STATE = "STATE", "State (CDE)"
@@ -17,9 +19,8 @@ class OrganizationKind(models.TextChoices):
     SCHOOL = "SCHOOL", "School"
 
 
-class Program(models.TextChoices):
-    CAASPP = "CAASPP", "CAASPP"
-    ELPAC = "ELPAC", "ELPAC"
+# Built from the one vocabulary (stairs/vocabulary.py), where each code is spelled once.
+Program = models.TextChoices("Program", vocabulary.Program.choices())  # type: ignore[misc]
 
 
 cds_code_validator = RegexValidator(r"^\d{14}$", "A CDS code is exactly 14 digits.")

@@ -13,34 +13,32 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-CAASPP: Final = "CAASPP"
-ELPAC: Final = "ELPAC"
-PROGRAMS: Final = (CAASPP, ELPAC)
+from stairs.vocabulary import (
+    ELPAC_DOMAINS,
+    SMARTER_BALANCED_PARTS,
+    Delivery,
+    PartCode,
+    Program,
+)
 
-NON_PT: Final = "NON_PT"
-PT: Final = "PT"
-LISTENING: Final = "LISTENING"
-SPEAKING: Final = "SPEAKING"
-READING: Final = "READING"
-WRITING: Final = "WRITING"
-SB_PARTS: Final = (NON_PT, PT)
-ELPAC_DOMAINS: Final = (LISTENING, SPEAKING, READING, WRITING)
+CAASPP: Final = Program.CAASPP
+ELPAC: Final = Program.ELPAC
+PROGRAMS: Final = tuple(Program)
+
+NON_PT: Final = PartCode.NON_PT
+PT: Final = PartCode.PT
+LISTENING: Final = PartCode.LISTENING
+SPEAKING: Final = PartCode.SPEAKING
+READING: Final = PartCode.READING
+WRITING: Final = PartCode.WRITING
+SB_PARTS: Final = SMARTER_BALANCED_PARTS
 PARTS: Final = SB_PARTS + ELPAC_DOMAINS
 
-ONLINE: Final = "ONLINE"
-PAPER: Final = "PAPER"
-DELIVERIES: Final = (ONLINE, PAPER)
+ONLINE: Final = Delivery.ONLINE
+PAPER: Final = Delivery.PAPER
+DELIVERIES: Final = tuple(Delivery)
 
-PART_LABELS: Final = MappingProxyType(
-    {
-        NON_PT: "non-PT",
-        PT: "PT",
-        LISTENING: "Listening",
-        SPEAKING: "Speaking",
-        READING: "Reading",
-        WRITING: "Writing",
-    }
-)
+PART_LABELS: Final = MappingProxyType({p: p.short_label for p in PartCode})
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,29 +22,30 @@ from typing import Any, Final
 
 from appeals.assessments import ONLINE, PAPER, Assessment
 from appeals.rules_catalog import RulesCatalog
-from students.transitions import (
-    ALLOWED_FROM,
-    APPEAL_LABELS,
-    APPEALS,
-    EXPIRED,
-    GRACE_PERIOD_EXTENSION,
-    IN_PROGRESS,
-    INVALIDATE,
-    INVALIDATED,
-    NOT_STARTED,
-    PAUSED,
-    REOPEN,
-    RESCORE,
-    RESET,
-    RESET_STATUS,
-    RESTORE,
-    STATUS_LABELS,
-    SUBMITTED,
-    TEST_STATUSES,
-)
+from stairs.vocabulary import AppealType, Reviewer, TestStatus
+from students.transitions import ALLOWED_FROM
 
-CALTAC: Final = "CALTAC"
-CDE: Final = "CDE"
+# Short names of the vocabulary for this release's rule modules (appeals/rules/ replaces them).
+NOT_STARTED: Final = TestStatus.NOT_STARTED
+IN_PROGRESS: Final = TestStatus.IN_PROGRESS
+PAUSED: Final = TestStatus.PAUSED
+SUBMITTED: Final = TestStatus.SUBMITTED
+EXPIRED: Final = TestStatus.EXPIRED
+RESET_STATUS: Final = TestStatus.RESET
+INVALIDATED: Final = TestStatus.INVALIDATED
+TEST_STATUSES: Final = tuple(TestStatus)
+STATUS_LABELS: Final = MappingProxyType({s: s.label.lower() for s in TestStatus})
+RESET: Final = AppealType.RESET
+REOPEN: Final = AppealType.REOPEN
+RESTORE: Final = AppealType.RESTORE
+GRACE_PERIOD_EXTENSION: Final = AppealType.GRACE_PERIOD_EXTENSION
+RESCORE: Final = AppealType.RESCORE
+INVALIDATE: Final = AppealType.INVALIDATE
+APPEALS: Final = tuple(AppealType)
+APPEAL_LABELS: Final = MappingProxyType({a: a.label for a in AppealType})
+
+CALTAC: Final = Reviewer.CALTAC
+CDE: Final = Reviewer.CDE
 # Section A's table. Rescore's reviewer is "not stated" in 003: a Rescore re-opens score entry in
 # the THSS, the same kind of operational re-entry CalTAC approves for the DEI (A-REOPEN-3), and
 # no score's validity is judged, so CalTAC takes it; the reason says the documents are silent.

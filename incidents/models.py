@@ -16,7 +16,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from appeals.assessments import ASSESSMENTS, ELPAC_DOMAINS, PART_LABELS, SB_PARTS
+from appeals.assessments import ASSESSMENTS, ELPAC_DOMAINS, SB_PARTS
 from appeals.rules_catalog import (
     INVALIDATE_LIMIT,
     RESET_CAASPP_LIMIT,
@@ -26,6 +26,8 @@ from appeals.rules_catalog import (
     check_limit,
     incident_from_data,
 )
+from stairs import vocabulary
+from students.models import PartCode
 
 code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9_]*$", "A code is capital letters, digits and underscores."
@@ -34,12 +36,9 @@ key_validator = RegexValidator(
     r"^[a-z][a-z0-9_]*$", "A key is lower-case letters, digits and underscores."
 )
 
-# The stable codes of contracts.md, as the rules know them (appeals/assessments.py).
+# The stable codes of contracts.md, from the one vocabulary (stairs/vocabulary.py).
 AssessmentCode = models.TextChoices(  # type: ignore[misc]
-    "AssessmentCode", [(code, (code, a.label)) for code, a in ASSESSMENTS.items()]
-)
-PartCode = models.TextChoices(  # type: ignore[misc]
-    "PartCode", [(code, (code, label)) for code, label in PART_LABELS.items()]
+    "AssessmentCode", vocabulary.AssessmentCode.choices()
 )
 
 

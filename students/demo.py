@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, Program, User
+from stairs.vocabulary import ALTERNATE_ASSESSMENTS, ELPAC_DOMAINS, AssessmentCode, PartCode
 from students import dates, services
 from students.models import (
     AssessmentPart,
@@ -102,7 +103,14 @@ def calendar_for(now: datetime) -> Calendar:
 
 
 # Questions in a whole part or domain, for realistic counts.
-LENGTH = {"NON_PT": 40, "PT": 6, "": 45, "LISTENING": 20, "SPEAKING": 10, "READING": 24}
+LENGTH = {
+    PartCode.NON_PT: 40,
+    PartCode.PT: 6,
+    "": 45,
+    PartCode.LISTENING: 20,
+    PartCode.SPEAKING: 10,
+    PartCode.READING: 24,
+}
 LENGTH_DEFAULT = 8
 
 FIRST = (  # noqa: SIM905
@@ -150,35 +158,49 @@ SHOWCASES = (
         True,
         7,
         "A-RESET-9: fewer than 10 non-PT questions",
-        (P("SB_MATH", "NON_PT", S.IN_PROGRESS, 4),),
+        (P(AssessmentCode.SB_MATH, PartCode.NON_PT, S.IN_PROGRESS, 4),),
     ),
     Showcase(
-        True, 7, "exactly 10 non-PT questions: CDE decides", (P("SB_MATH", "NON_PT", S.PAUSED, 10),)
+        True,
+        7,
+        "exactly 10 non-PT questions: CDE decides",
+        (P(AssessmentCode.SB_MATH, PartCode.NON_PT, S.PAUSED, 10),),
     ),
     Showcase(
         True,
         6,
         "A-INVAL-1: more than 10 / exactly 1 PT",
-        (P("SB_ELA", "NON_PT", S.SUBMITTED, 40), P("SB_ELA", "PT", S.IN_PROGRESS, 1)),
+        (
+            P(AssessmentCode.SB_ELA, PartCode.NON_PT, S.SUBMITTED, 40),
+            P(AssessmentCode.SB_ELA, PartCode.PT, S.IN_PROGRESS, 1),
+        ),
     ),
-    Showcase(True, 5, "A-RESET-9 for CAST: 9 questions", (P("CAST", "", S.IN_PROGRESS, 9),)),
+    Showcase(
+        True, 5, "A-RESET-9 for CAST: 9 questions", (P(AssessmentCode.CAST, "", S.IN_PROGRESS, 9),)
+    ),
     Showcase(
         True,
         4,
         "A-REOPEN-1: expired PT and non-PT",
-        (P("SB_ELA", "PT", S.EXPIRED, 2, age=14), P("SB_ELA", "NON_PT", S.EXPIRED, 22, age=50)),
+        (
+            P(AssessmentCode.SB_ELA, PartCode.PT, S.EXPIRED, 2, age=14),
+            P(AssessmentCode.SB_ELA, PartCode.NON_PT, S.EXPIRED, 22, age=50),
+        ),
     ),
     Showcase(
         True,
         3,
         "A-REOPEN-1: submitted by accident",
-        (P("SB_MATH", "NON_PT", S.SUBMITTED, 12, age=3),),
+        (P(AssessmentCode.SB_MATH, PartCode.NON_PT, S.SUBMITTED, 12, age=3),),
     ),
     Showcase(
         True,
         8,
         "A-GPE-1: paused non-PT; a PT has no pause rule",
-        (P("SB_ELA", "NON_PT", S.PAUSED, 15), P("SB_ELA", "PT", S.PAUSED, 1)),
+        (
+            P(AssessmentCode.SB_ELA, PartCode.NON_PT, S.PAUSED, 15),
+            P(AssessmentCode.SB_ELA, PartCode.PT, S.PAUSED, 1),
+        ),
         iep=True,
     ),
     Showcase(
@@ -186,10 +208,10 @@ SHOWCASES = (
         4,
         "A-RESET-2/4: ELPAC limits, Speaking in the DEI",
         (
-            P("SUMMATIVE_ELPAC", "LISTENING", S.IN_PROGRESS, 5),
-            P("SUMMATIVE_ELPAC", "READING", S.IN_PROGRESS, 7),
-            P("SUMMATIVE_ELPAC", "SPEAKING", S.SUBMITTED, 10, dei=True),
-            P("SUMMATIVE_ELPAC", "WRITING", S.PAUSED, 2),
+            P(AssessmentCode.SUMMATIVE_ELPAC, PartCode.LISTENING, S.IN_PROGRESS, 5),
+            P(AssessmentCode.SUMMATIVE_ELPAC, PartCode.READING, S.IN_PROGRESS, 7),
+            P(AssessmentCode.SUMMATIVE_ELPAC, PartCode.SPEAKING, S.SUBMITTED, 10, dei=True),
+            P(AssessmentCode.SUMMATIVE_ELPAC, PartCode.WRITING, S.PAUSED, 2),
         ),
         elas=EnglishLearnerStatus.EL,
     ),
@@ -198,8 +220,8 @@ SHOWCASES = (
         2,
         "K-2 Writing scored in the DEI; no Rescore",
         (
-            P("INITIAL_ELPAC", "LISTENING", S.IN_PROGRESS, 3),
-            P("INITIAL_ELPAC", "WRITING", S.SUBMITTED, 6, dei=True),
+            P(AssessmentCode.INITIAL_ELPAC, PartCode.LISTENING, S.IN_PROGRESS, 3),
+            P(AssessmentCode.INITIAL_ELPAC, PartCode.WRITING, S.SUBMITTED, 6, dei=True),
         ),
         elas=EnglishLearnerStatus.TBD,
     ),
@@ -208,8 +230,8 @@ SHOWCASES = (
         6,
         "A-RESCORE-1 and a paused Reading domain",
         (
-            P("INITIAL_ELPAC", "WRITING", S.SUBMITTED, 8),
-            P("INITIAL_ELPAC", "READING", S.PAUSED, 11),
+            P(AssessmentCode.INITIAL_ELPAC, PartCode.WRITING, S.SUBMITTED, 8),
+            P(AssessmentCode.INITIAL_ELPAC, PartCode.READING, S.PAUSED, 11),
         ),
         elas=EnglishLearnerStatus.TBD,
     ),
@@ -217,39 +239,39 @@ SHOWCASES = (
         True,
         5,
         "A-RESET-10 / A-REOPEN-3: paper test in the DEI",
-        (P("SB_MATH", "NON_PT", S.SUBMITTED, 38, Delivery.PAPER, True),),
+        (P(AssessmentCode.SB_MATH, PartCode.NON_PT, S.SUBMITTED, 38, Delivery.PAPER, True),),
     ),
     Showcase(
         True,
         7,
         "A-RESTORE-1: reset by a Reset Appeal",
-        (P("SB_ELA", "NON_PT", S.SUBMITTED, 41, then="reset"),),
+        (P(AssessmentCode.SB_ELA, PartCode.NON_PT, S.SUBMITTED, 41, then="reset"),),
     ),
     Showcase(
         False,
         11,
         "C-3: invalidated, cannot be re-opened",
-        (P("SB_MATH", "NON_PT", S.SUBMITTED, 39, then="invalidate"),),
+        (P(AssessmentCode.SB_MATH, PartCode.NON_PT, S.SUBMITTED, 39, then="invalidate"),),
     ),
     Showcase(
         True,
         8,
         "A-RESET-5: CAA student; CAA ELA in the DEI",
-        (P("CAA_ELA", "", S.IN_PROGRESS, 9, dei=True), P("CAA_MATH")),
+        (P(AssessmentCode.CAA_ELA, "", S.IN_PROGRESS, 9, dei=True), P(AssessmentCode.CAA_MATH)),
         iep=True,
     ),
     Showcase(
         False,
         10,
         "D-1: ELPAC notation on the Score Status tab",
-        (P("SUMMATIVE_ELPAC", "READING", S.SUBMITTED, 24, then="notation"),),
+        (P(AssessmentCode.SUMMATIVE_ELPAC, PartCode.READING, S.SUBMITTED, 24, then="notation"),),
         elas=EnglishLearnerStatus.EL,
     ),
     Showcase(
         True,
         3,
         "A-RESET-8: no IEP/504, wrong translation support",
-        (P("SB_ELA", "NON_PT", S.IN_PROGRESS, 3),),
+        (P(AssessmentCode.SB_ELA, PartCode.NON_PT, S.IN_PROGRESS, 3),),
     ),
 )
 
@@ -341,22 +363,25 @@ def _assignments(rng: random.Random, student: dict[str, Any]) -> list[Planned]:
     alternate = student["has_iep"] and rng.random() < 0.15
     if grade in (3, 4, 5, 6, 7, 8, 11):
         if alternate:
-            tests += [("CAA_ELA", ""), ("CAA_MATH", "")]
+            tests += [(AssessmentCode.CAA_ELA, ""), (AssessmentCode.CAA_MATH, "")]
         else:
             tests += [
-                ("SB_ELA", "NON_PT"),
-                ("SB_ELA", "PT"),
-                ("SB_MATH", "NON_PT"),
-                ("SB_MATH", "PT"),
+                (AssessmentCode.SB_ELA, PartCode.NON_PT),
+                (AssessmentCode.SB_ELA, PartCode.PT),
+                (AssessmentCode.SB_MATH, PartCode.NON_PT),
+                (AssessmentCode.SB_MATH, PartCode.PT),
             ]
     if grade in (5, 8, 12):
-        tests.append(("CAA_SCIENCE" if alternate else "CAST", ""))
+        tests.append((AssessmentCode.CAA_SCIENCE if alternate else AssessmentCode.CAST, ""))
     if grade >= 3 and rng.random() < 0.04:
-        tests.append(("CSA", ""))
-    elpac = {EnglishLearnerStatus.EL: "SUMMATIVE_ELPAC", EnglishLearnerStatus.TBD: "INITIAL_ELPAC"}
+        tests.append((AssessmentCode.CSA, ""))
+    elpac = {
+        EnglishLearnerStatus.EL: AssessmentCode.SUMMATIVE_ELPAC,
+        EnglishLearnerStatus.TBD: AssessmentCode.INITIAL_ELPAC,
+    }
     if student["english_learner_status"] in elpac:
         test = elpac[student["english_learner_status"]]
-        tests += [(test, d) for d in ("LISTENING", "SPEAKING", "READING", "WRITING")]
+        tests += [(test, d) for d in ELPAC_DOMAINS]
     paper = rng.random() < 0.03
     planned = []
     for test, part in tests:
@@ -368,7 +393,7 @@ def _assignments(rng: random.Random, student: dict[str, Any]) -> list[Planned]:
         questions = length if status == S.SUBMITTED else rng.randrange(length)
         delivery = (
             Delivery.PAPER
-            if paper and not test.startswith("CAA") and test != "CSA"
+            if paper and test not in ALTERNATE_ASSESSMENTS and test != AssessmentCode.CSA
             else Delivery.ONLINE
         )
         planned.append(P(test, part, status, questions, delivery, age=rng.randrange(1, 200)))

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Organization, OrganizationKind, Program
+from stairs import vocabulary
 from students import dates
 
 MAX_GRADE = 12
@@ -48,34 +49,12 @@ def validate_grade_list(value: object) -> None:
         raise ValidationError("Give a list of grades from 0 (kindergarten) to 12, e.g. [3, 4, 5].")
 
 
-class PartCode(models.TextChoices):
-    """Smarter Balanced parts and ELPAC domains (contracts.md); blank is a whole test."""
-
-    NON_PT = "NON_PT", "non-PT (CAT)"
-    PT = "PT", "Performance task (PT)"
-    LISTENING = "LISTENING", "Listening"
-    SPEAKING = "SPEAKING", "Speaking"
-    READING = "READING", "Reading"
-    WRITING = "WRITING", "Writing"
-
-
-class Delivery(models.TextChoices):
-    ONLINE = "ONLINE", "Online (TDS)"
-    PAPER = "PAPER", "Paper (DEI)"
-
-
-class TestStatus(models.TextChoices):
-    """The test_status values of contracts.md."""
-
-    __test__ = False  # not a pytest test class
-
-    NOT_STARTED = "NOT_STARTED", "Not started"
-    IN_PROGRESS = "IN_PROGRESS", "In progress"
-    PAUSED = "PAUSED", "Paused"
-    SUBMITTED = "SUBMITTED", "Submitted"
-    EXPIRED = "EXPIRED", "Expired"
-    RESET = "RESET", "Reset"
-    INVALIDATED = "INVALIDATED", "Invalidated"
+# The choices are built from the one vocabulary (stairs/vocabulary.py): a code and its label are
+# written there once; these names stay so model code and forms keep reading naturally.
+PartCode = models.TextChoices("PartCode", vocabulary.PartCode.choices())  # type: ignore[misc]
+Delivery = models.TextChoices("Delivery", vocabulary.Delivery.choices())  # type: ignore[misc]
+TestStatus = models.TextChoices("TestStatus", vocabulary.TestStatus.choices())  # type: ignore[misc]
+TestStatus.__test__ = False  # type: ignore[attr-defined]  # not a pytest test class
 
 
 # Statuses of a test the student has opened and that still carries its answers.

@@ -15,6 +15,7 @@ from typing import Any
 
 from accounts.access import scope_of_organization
 from accounts.models import Organization
+from stairs.vocabulary import PartCode
 from students import dates
 from students.models import (
     STARTED_STATUSES,
@@ -78,12 +79,12 @@ STUDENT_FIELD_OF = {
 # the length of any form, so they refuse only a typo or a shifted column, and keep the value
 # inside PostgreSQL's integer instead of failing the whole import with a DataError.
 MAX_QUESTIONS = {
-    "NON_PT": 120,
-    "PT": 30,
-    "LISTENING": 120,
-    "SPEAKING": 120,
-    "READING": 120,
-    "WRITING": 120,
+    PartCode.NON_PT: 120,
+    PartCode.PT: 30,
+    PartCode.LISTENING: 120,
+    PartCode.SPEAKING: 120,
+    PartCode.READING: 120,
+    PartCode.WRITING: 120,
     "": 200,
 }
 

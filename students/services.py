@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import Program, User
+from stairs.vocabulary import AppealType, AssessmentCode
 from students import dates, transitions
 from students.models import (
     ChangeKind,
@@ -34,17 +35,7 @@ from students.models import (
     TestStatus,
 )
 from students.timeline import catch_up_expiry, day_label, record_change, test_events_expire
-from students.transitions import (
-    ALLOWED_FROM,
-    APPEAL_LABELS,
-    GRACE_PERIOD_EXTENSION,
-    INVALIDATE,
-    REOPEN,
-    RESCORE,
-    RESET,
-    RESTORE,
-    EventFacts,
-)
+from students.transitions import ALLOWED_FROM, EventFacts
 
 __all__ = [
     "ALLOWED_FROM",
@@ -96,7 +87,7 @@ def allowed_effects(status: str) -> list[str]:
     own conditions (an ELPAC test is never invalidated, C-2; only Initial ELPAC Writing is
     rescored, A-RESCORE-1; ...).
     """
-    return [APPEAL_LABELS[a] for a in transitions.appeals_from(status)]
+    return [a.label for a in transitions.appeals_from(status)]
 
 
 def event_facts(event: TestEvent, *, now: datetime | None = None) -> EventFacts:
@@ -124,7 +115,7 @@ def effects_for(event: TestEvent, *, now: datetime | None = None) -> list[str]:
     Restore only after a Reset Appeal (A-RESTORE-1). Each listed effect is one its service
     accepts; the tests hold the two together.
     """
-    return [APPEAL_LABELS[a] for a in transitions.appeals_for(event_facts(event, now=now))]
+    return [a.label for a in transitions.appeals_for(event_facts(event, now=now))]
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -179,7 +170,7 @@ def _check(event: TestEvent, appeal: str) -> None:
     if not transitions.allows(appeal, event.status):
         raise TestEventError(
             f"{_what(event, first=True)} is {S(event.status).label.lower()}, so an approved "
-            f"{APPEAL_LABELS[appeal]} cannot be applied: it needs a test that is "
+            f"{AppealType(appeal).label} cannot be applied: it needs a test that is "
             f"{transitions.statuses_text(appeal)}."
         )
 
@@ -244,7 +235,7 @@ def test_event_reset(
     _require_reason(reason)
     event = _lock(event)
     catch_up_expiry(event, now)
-    _check(event, RESET)
+    _check(event, AppealType.RESET)
     if not (tds or dei):
         raise TestEventError("Say what to reset: the TDS test event, its DEI entries, or both.")
     before = event.status
@@ -329,7 +320,7 @@ def test_event_reopen(
     _require_reason(reason)
     event = _lock(event)
     catch_up_expiry(event, now)
-    _check(event, REOPEN)
+    _check(event, AppealType.REOPEN)
     before = event.status
     if dei_only and event.delivery == Delivery.ONLINE:
         if not event.dei_entries:
@@ -392,7 +383,7 @@ def test_event_restore(
     original, now = event, now or timezone.now()
     _require_reason(reason)
     event = _lock(event)
-    _check(event, RESTORE)
+    _check(event, AppealType.RESTORE)
     if not event.reset_by_appeal or not event.prior_state:
         raise TestEventError(
             f"{_what(event, first=True)} was not reset through a Reset Appeal, so it cannot be "
@@ -434,7 +425,7 @@ def test_event_extend_grace_period(
     _require_reason(reason)
     event = _lock(event)
     catch_up_expiry(event, now)
-    _check(event, GRACE_PERIOD_EXTENSION)
+    _check(event, AppealType.GRACE_PERIOD_EXTENSION)
     if event.delivery != Delivery.ONLINE or not event.part.pause_rule:
         # A-GPE-1 over the contradicting sentence of 003 about a PT (domain.md).
         raise TestEventError(
@@ -480,8 +471,8 @@ def test_event_rescore(
     original, now = event, now or timezone.now()
     _require_reason(reason)
     event = _lock(event)
-    _check(event, RESCORE)
-    if event.test_code != "INITIAL_ELPAC" or event.part.code != PartCode.WRITING:
+    _check(event, AppealType.RESCORE)
+    if event.test_code != AssessmentCode.INITIAL_ELPAC or event.part.code != PartCode.WRITING:
         raise TestEventError(
             f"A Rescore is only for Initial ELPAC Writing, not {event.part.label} (A-RESCORE-1)."
         )
@@ -535,7 +526,7 @@ def test_event_invalidate(
     _require_reason(reason)
     event = _lock(event)
     catch_up_expiry(event, now)
-    _check(event, INVALIDATE)
+    _check(event, AppealType.INVALIDATE)
     if event.program != Program.CAASPP:
         raise TestEventError(
             "An ELPAC test is never invalidated; record an irregularity notation instead (C-2)."

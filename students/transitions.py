@@ -1,9 +1,10 @@
 """The one transition table of test events: from which statuses each appeal's effect may start.
 
-Pure: plain strings of contracts.md, no Django, no ORM. Two sides read it so they cannot drift:
+Pure: the codes of the vocabulary (stairs/vocabulary.py), no Django, no ORM. Two sides read it
+so they cannot drift:
 - `students/services.py` refuses an effect whose event is in another status;
-- `appeals/rules.py` files no appeal that the service would then refuse (the wizard, the
-  `stairs_rules` command and the benchmark all go through it).
+- the appeal rules (`appeals/rules/`) file no appeal that the service would then refuse (the
+  wizard, the `stairs_rules` command and the benchmark all go through them).
 
 `appeals_for(facts)` adds each effect's own conditions on the event (program, test, part,
 delivery, grade, pause rule, a Restore's Reset Appeal), for pages that list what an approved
@@ -17,73 +18,29 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-# Test statuses (contracts.md `test_status`; students.models.TestStatus has the same values).
-NOT_STARTED: Final = "NOT_STARTED"
-IN_PROGRESS: Final = "IN_PROGRESS"
-PAUSED: Final = "PAUSED"
-SUBMITTED: Final = "SUBMITTED"
-EXPIRED: Final = "EXPIRED"
-RESET_STATUS: Final = "RESET"
-INVALIDATED: Final = "INVALIDATED"
-TEST_STATUSES: Final = (
-    NOT_STARTED,
-    IN_PROGRESS,
-    PAUSED,
-    SUBMITTED,
-    EXPIRED,
-    RESET_STATUS,
-    INVALIDATED,
-)
-STATUS_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        NOT_STARTED: "not started",
-        IN_PROGRESS: "in progress",
-        PAUSED: "paused",
-        SUBMITTED: "submitted",
-        EXPIRED: "expired",
-        RESET_STATUS: "reset",
-        INVALIDATED: "invalidated",
-    }
-)
-
-# Appeals (contracts.md `appeal`), in the order of domain.md's table.
-RESET: Final = "RESET"
-REOPEN: Final = "REOPEN"
-RESTORE: Final = "RESTORE"
-GRACE_PERIOD_EXTENSION: Final = "GRACE_PERIOD_EXTENSION"
-RESCORE: Final = "RESCORE"
-INVALIDATE: Final = "INVALIDATE"
-APPEALS: Final = (RESET, REOPEN, RESTORE, GRACE_PERIOD_EXTENSION, RESCORE, INVALIDATE)
-APPEAL_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        RESET: "Reset",
-        REOPEN: "Re-open",
-        RESTORE: "Restore",
-        GRACE_PERIOD_EXTENSION: "Grace Period Extension",
-        RESCORE: "Rescore",
-        INVALIDATE: "Invalidate",
-    }
-)
+from stairs.vocabulary import AppealType, AssessmentCode, Delivery, PartCode, Program, TestStatus
 
 # appeal -> the test statuses its approved effect may start from.
 ALLOWED_FROM: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
     {
         # 003: a Reset removes a test "whether or not the student completed testing" (A-RESET-7);
         # a test never opened has nothing to remove, and an invalidated one stays as CDE decided.
-        RESET: frozenset({IN_PROGRESS, PAUSED, SUBMITTED, EXPIRED}),
+        AppealType.RESET: frozenset(
+            {TestStatus.IN_PROGRESS, TestStatus.PAUSED, TestStatus.SUBMITTED, TestStatus.EXPIRED}
+        ),
         # 003: "access a test that has already been submitted or has expired"; C-3 keeps
         # invalidated tests closed.
-        REOPEN: frozenset({SUBMITTED, EXPIRED}),
+        AppealType.REOPEN: frozenset({TestStatus.SUBMITTED, TestStatus.EXPIRED}),
         # A-RESTORE-1: "returns it from the Reset status to its prior status".
-        RESTORE: frozenset({RESET_STATUS}),
+        AppealType.RESTORE: frozenset({TestStatus.RESET}),
         # A-GPE-1, T-3: a paused test whose 20-minute pause rule ran out; once the student has
         # resumed, submitted or the test expired, there is no pause left to extend.
-        GRACE_PERIOD_EXTENSION: frozenset({PAUSED}),
+        AppealType.GRACE_PERIOD_EXTENSION: frozenset({TestStatus.PAUSED}),
         # A-RESCORE-1: scores must exist in the THSS to be re-entered.
-        RESCORE: frozenset({SUBMITTED}),
+        AppealType.RESCORE: frozenset({TestStatus.SUBMITTED}),
         # 003: an invalidated test "will be scored", so it must be finished (submitted, or expired
         # and scored on the questions completed, 002).
-        INVALIDATE: frozenset({SUBMITTED, EXPIRED}),
+        AppealType.INVALIDATE: frozenset({TestStatus.SUBMITTED, TestStatus.EXPIRED}),
     }
 )
 
@@ -93,14 +50,14 @@ def allows(appeal: str, status: str) -> bool:
     return status in ALLOWED_FROM[appeal]
 
 
-def appeals_from(status: str) -> tuple[str, ...]:
+def appeals_from(status: str) -> tuple[AppealType, ...]:
     """The appeals the table allows from ``status``, by status alone."""
-    return tuple(a for a in APPEALS if status in ALLOWED_FROM[a])
+    return tuple(a for a in AppealType if status in ALLOWED_FROM[a])
 
 
 def statuses_text(appeal: str) -> str:
     """E.g. "submitted or expired", for sentences."""
-    labels = [STATUS_LABELS[s] for s in TEST_STATUSES if s in ALLOWED_FROM[appeal]]
+    labels = [s.label.lower() for s in TestStatus if s in ALLOWED_FROM[appeal]]
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
 
 
@@ -123,27 +80,27 @@ class EventFacts:
 
 
 def _meets_conditions(appeal: str, f: EventFacts) -> bool:
-    if appeal == INVALIDATE:
-        return f.program == "CAASPP"  # C-2: an ELPAC test gets a notation instead
-    if appeal == RESCORE:
+    if appeal == AppealType.INVALIDATE:
+        return f.program == Program.CAASPP  # C-2: an ELPAC test gets a notation instead
+    if appeal == AppealType.RESCORE:
         # A-RESCORE-1: Initial ELPAC Writing in grades 3-12, scored in the THSS (online only).
         return (
-            f.test == "INITIAL_ELPAC"
-            and f.part == "WRITING"
+            f.test == AssessmentCode.INITIAL_ELPAC
+            and f.part == PartCode.WRITING
             and f.grade >= 3
-            and f.delivery == "ONLINE"
+            and f.delivery == Delivery.ONLINE
         )
-    if appeal == GRACE_PERIOD_EXTENSION:
+    if appeal == AppealType.GRACE_PERIOD_EXTENSION:
         # A-GPE-1, T-3: an online part with the pause rule, no extension already waiting.
-        return f.delivery == "ONLINE" and f.pause_rule and not f.grace_period_waiting
-    if appeal == RESTORE:
+        return f.delivery == Delivery.ONLINE and f.pause_rule and not f.grace_period_waiting
+    if appeal == AppealType.RESTORE:
         return f.restorable  # A-RESTORE-1
     return True
 
 
-def appeals_for(facts: EventFacts) -> tuple[str, ...]:
+def appeals_for(facts: EventFacts) -> tuple[AppealType, ...]:
     """The appeals whose approved effect could be applied to this event now: the table, then
     each effect's own conditions (the same the services check)."""
     return tuple(
-        a for a in APPEALS if facts.status in ALLOWED_FROM[a] and _meets_conditions(a, facts)
+        a for a in AppealType if facts.status in ALLOWED_FROM[a] and _meets_conditions(a, facts)
     )

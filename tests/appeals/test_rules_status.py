@@ -9,8 +9,8 @@ import pytest
 
 from appeals.assessments import ASSESSMENTS, ONLINE
 from appeals.rules import HANDLERS, Situation, decide
+from stairs.vocabulary import AppealType, TestStatus
 from students import transitions
-from students.services import ALLOWED_FROM as SERVICE_TABLE
 from tests.appeals.rules_cases import (
     CATALOG,
     DISRUPTED,
@@ -190,9 +190,7 @@ def test_pause_rule_is_checked_before_the_student_break() -> None:
 
 
 def _situations() -> list[Situation]:
-    return situation_sweep(
-        grades=(2, 5), counts=(0, 10, 11), statuses=tuple(transitions.TEST_STATUSES)
-    )
+    return situation_sweep(grades=(2, 5), counts=(0, 10, 11), statuses=tuple(TestStatus))
 
 
 SITUATIONS = _situations()
@@ -212,10 +210,6 @@ def _facts(s: Situation) -> transitions.EventFacts:
     )
 
 
-def test_the_services_read_the_same_table() -> None:
-    assert SERVICE_TABLE is transitions.ALLOWED_FROM
-
-
 def test_every_appeal_decided_is_one_its_service_accepts_from_that_status() -> None:
     # The defect M1: the rules granted appeals that the effect services then refused.
     seen = set()
@@ -224,11 +218,11 @@ def test_every_appeal_decided_is_one_its_service_accepts_from_that_status() -> N
         if d.appeal is None:
             continue
         seen.add(d.appeal)
-        assert s.test_status in SERVICE_TABLE[d.appeal], (s, d)
+        assert s.test_status in transitions.ALLOWED_FROM[d.appeal], (s, d)
         if not d.manual_review:
             # ... and the effect's own conditions on the event hold too (effects_for's).
             assert d.appeal in transitions.appeals_for(_facts(s)), (s, d)
-    assert seen == set(transitions.APPEALS)  # the check is not vacuous
+    assert seen == set(AppealType)  # the check is not vacuous
 
 
 def test_the_notation_is_recorded_for_every_test_the_student_took() -> None:

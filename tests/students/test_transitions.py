@@ -9,7 +9,6 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from appeals import rules_base
 from students import services, transitions
 from students.models import TestEvent
 from students.models import TestStatus as S
@@ -30,19 +29,6 @@ SERVICES = {
 
 
 # --- the table itself ----------------------------------------------------------------------------
-
-
-def test_the_table_speaks_the_vocabulary_of_the_models_and_the_rules():
-    assert tuple(S.values) == transitions.TEST_STATUSES
-    assert dict(transitions.STATUS_LABELS) == {s.value: s.label.lower() for s in S}
-    assert transitions.APPEALS == rules_base.APPEALS
-    assert set(transitions.ALLOWED_FROM) == set(transitions.APPEALS)
-    assert list(transitions.APPEAL_LABELS.values()) == list(SERVICES)
-
-
-def test_the_services_and_the_rules_read_the_same_table():
-    assert services.ALLOWED_FROM is transitions.ALLOWED_FROM
-    assert rules_base.ALLOWED_FROM is transitions.ALLOWED_FROM
 
 
 def test_statuses_text_reads_as_a_sentence():
