@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from students.dates import expires_at  # noqa: E402  (pure: no Django needed)
+from students.transitions import REPORTED_STATE_FIELDS  # noqa: E402  (pure too)
 
 VERSION = 1  # bump when the shape changes: an older dataset is then generated again
 SEED = 20261127
@@ -488,12 +489,7 @@ EVENT_COLUMNS = (
     "school_year",
     "grade",
     "delivery",
-    "status",
-    "opened_at",
-    "expires_at",
-    "submitted_at",
-    "questions_completed",
-    "dei_entries",
+    *REPORTED_STATE_FIELDS,
     "condition_code",
     "reset_by_appeal",
     "updated_at",

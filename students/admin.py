@@ -1,6 +1,6 @@
 """Admin: the assessment catalog and testing windows are edited here (reference data). Students
 and test events are shown read-mostly: a test event's status moves only through
-students/services.py, which writes its timeline."""
+students/effects.py, which writes its timeline."""
 
 from __future__ import annotations
 

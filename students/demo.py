@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, Program, User
 from stairs.vocabulary import ALTERNATE_ASSESSMENTS, ELPAC_DOMAINS, AssessmentCode, PartCode
-from students import dates, services
+from students import dates, effects
 from students.models import (
     AssessmentPart,
     ChangeKind,
@@ -559,13 +559,11 @@ def _apply_showcase_effects(created: list[tuple[TestEvent, str]]) -> None:
     actor, reason = _demo_actor(), "Demo data: shows the rule on this student's profile."
     for event, then in todo:
         if then == "reset":
-            services.test_event_reset(event=event, actor=actor, reason=reason, reference="Demo")
+            effects.event_reset(event=event, actor=actor, reason=reason, reference="Demo")
         elif then == "invalidate":
-            services.test_event_invalidate(
-                event=event, actor=actor, reason=reason, reference="Demo"
-            )
+            effects.event_invalidate(event=event, actor=actor, reason=reason, reference="Demo")
         elif then == "notation":
-            services.test_event_add_notation(
+            effects.event_add_notation(
                 event=event,
                 actor=actor,
                 text="Irregularity: a student used an electronic device during testing (C-2).",

@@ -3,7 +3,7 @@ and appeal is about.
 
 The catalog (Assessment, AssessmentPart) is reference data: loaded by a data migration from a
 versioned fixture (students/fixtures/assessment_catalog_v1.json) and editable in the admin. Test
-events change status only through students/services.py, which writes a TestEventChange row for
+events change status only through students/effects.py, which writes a TestEventChange row for
 every change.
 """
 
@@ -54,7 +54,6 @@ def validate_grade_list(value: object) -> None:
 PartCode = models.TextChoices("PartCode", vocabulary.PartCode.choices())  # type: ignore[misc]
 Delivery = models.TextChoices("Delivery", vocabulary.Delivery.choices())  # type: ignore[misc]
 TestStatus = models.TextChoices("TestStatus", vocabulary.TestStatus.choices())  # type: ignore[misc]
-TestStatus.__test__ = False  # type: ignore[attr-defined]  # not a pytest test class
 
 
 # Statuses of a test the student has opened and that still carries its answers.
@@ -254,8 +253,6 @@ class Student(models.Model):
 class TestEvent(models.Model):
     """One student's test part or domain in one administration year, as the TDS/DEI know it."""
 
-    __test__ = False
-
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="test_events")
     part = models.ForeignKey(AssessmentPart, on_delete=models.PROTECT, related_name="+")
     school_year = models.PositiveSmallIntegerField(help_text="2026 for the 2026-27 administration.")
@@ -388,8 +385,6 @@ class ChangeKind(models.TextChoices):
 class TestEventChange(models.Model):
     """The timeline of a test event: who, when, what, why (style.md, "every change")."""
 
-    __test__ = False
-
     Kind = ChangeKind
 
     test_event = models.ForeignKey(TestEvent, on_delete=models.CASCADE, related_name="changes")
@@ -438,8 +433,6 @@ class IrregularityNotation(models.Model):
 
 class TestingWindow(models.Model):
     """An LEA's testing window for a program: appeals are filed only inside it (A-3, C-4)."""
-
-    __test__ = False
 
     lea = models.ForeignKey(
         Organization,

@@ -5,13 +5,15 @@ of queries."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.access import scope_for
 from accounts.models import Organization, User
+from students import transitions
 from students.models import (
     AssessmentPart,
     IrregularityNotation,
@@ -85,7 +87,7 @@ def student_score_status(student: Student) -> QuerySet[TestEvent]:
     )
 
 
-def test_event_for(user: User, ssid: str, event_id: int) -> TestEvent:
+def event_for(user: User, ssid: str, event_id: int) -> TestEvent:
     """One test event of a student in the user's scope, with its timeline; else 404."""
     return get_object_or_404(
         TestEvent.objects.filter(student__in=students_for(user).filter(ssid=ssid))
@@ -101,7 +103,7 @@ def test_event_for(user: User, ssid: str, event_id: int) -> TestEvent:
     )
 
 
-def testing_window_open(*, lea: Organization | int, program: str, on: date) -> bool:
+def window_is_open(*, lea: Organization | int, program: str, on: date) -> bool:
     """Is the LEA's testing window for ``program`` open on ``on``? (A-3, C-4, F-8)
 
     Both the first and the last day of a window are inside it.
@@ -121,5 +123,29 @@ def assessment_part(test_code: str, part_code: str | None) -> AssessmentPart | N
     )
 
 
-testing_window_open.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
-test_event_for.__test__ = False  # type: ignore[attr-defined]
+def event_facts(event: TestEvent, *, now: datetime | None = None) -> transitions.EventFacts:
+    """The plain values the effects check on ``event`` (its part and assessment are read)."""
+    return transitions.EventFacts(
+        status=event.effective_status(now or timezone.now()),
+        program=event.program,
+        test=event.test_code,
+        part=event.part_code,
+        delivery=event.delivery,
+        grade=event.grade,
+        pause_rule=event.part.pause_rule,
+        grace_period_waiting=event.grace_period_extended_at is not None,
+        restorable=event.reset_by_appeal and bool(event.prior_state),
+    )
+
+
+def effects_for(event: TestEvent, *, now: datetime | None = None) -> list[str]:
+    """Labels of the effects an approved appeal could have on ``event`` now, for its page.
+
+    The transition table from the event's effective status (an open test past its expiry counts
+    as expired, T-1), then each effect's own conditions: Invalidate only for the CAASPP (C-2);
+    Rescore only for online Initial ELPAC Writing in grades 3-12 (A-RESCORE-1); Grace Period
+    Extension only online on a part with the pause rule and none already waiting (A-GPE-1, T-3);
+    Restore only after a Reset Appeal (A-RESTORE-1). Each listed effect is one that
+    students/effects.py accepts; tests/students/test_transitions.py holds the two together.
+    """
+    return [appeal.label for appeal in transitions.appeals_for(event_facts(event, now=now))]

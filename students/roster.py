@@ -18,7 +18,7 @@ name, iep, section_504 and special_education_for_testing N, english_learner_stat
 event NOT_STARTED, ONLINE, no opening, no submission, 0 questions, no DEI entries. A blank cell
 in a column the file has means that default.
 
-A roster never overrides what an approved appeal did to a test (students/services.py): an
+A roster never overrides what an approved appeal did to a test (students/effects.py): an
 invalidated test stays invalidated, and any other effect (Reset, Re-open, Restore, Grace Period
 Extension, Rescore) stands until a row brings newer evidence, an opening or a submission after
 the effect. Such rows are listed in the import's summary.
@@ -56,20 +56,12 @@ from students.roster_checks import (
 )
 from students.roster_files import read_rows, text_cell
 from students.timeline import day_label
+from students.transitions import REPORTED_STATE_FIELDS
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "ImportResult", "KeptRow", "RowError", "import_roster"]
 
-EVENT_FIELDS = (
-    "grade",
-    "delivery",
-    "status",
-    "opened_at",
-    "expires_at",
-    "submitted_at",
-    "questions_completed",
-    "dei_entries",
-)
-# The timeline rows of an approved appeal's effect (students/services.py): a state they set is
+EVENT_FIELDS = ("grade", "delivery", *REPORTED_STATE_FIELDS)
+# The timeline rows of an approved appeal's effect (students/effects.py): a state they set is
 # not the roster's to undo.
 APPEAL_EFFECTS = frozenset(
     {

@@ -55,7 +55,7 @@ EVENT_COLUMNS = (
 )
 OPTIONAL_COLUMNS = STUDENT_COLUMNS + EVENT_COLUMNS
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-# Reset and Invalidated come only from approved appeals (students/services.py), never a roster.
+# Reset and Invalidated come only from approved appeals (students/effects.py), never a roster.
 ROSTER_STATUSES = (
     TestStatus.NOT_STARTED,
     TestStatus.IN_PROGRESS,

@@ -2,13 +2,13 @@
 
 Pure: the codes of the vocabulary (stairs/vocabulary.py), no Django, no ORM. Two sides read it
 so they cannot drift:
-- `students/services.py` refuses an effect whose event is in another status;
+- `students/effects.py` refuses an effect whose event is in another status;
 - the appeal rules (`appeals/rules/`) file no appeal that the service would then refuse (the
   wizard, the `stairs_rules` command and the benchmark all go through them).
 
 `appeals_for(facts)` adds each effect's own conditions on the event (program, test, part,
 delivery, grade, pause rule, a Restore's Reset Appeal), for pages that list what an approved
-appeal could do to a given test event (`students.services.effects_for`).
+appeal could do to a given test event (`students.queries.effects_for`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,23 @@ from types import MappingProxyType
 from typing import Final
 
 from stairs.vocabulary import AppealType, AssessmentCode, Delivery, PartCode, Program, TestStatus
+
+# A test event's state, written once: what the TDS and DEI report (a roster row sets these, the
+# benchmark generator writes them), then what approved appeals add. A Reset keeps all of it for
+# a Restore (students/effects.py).
+REPORTED_STATE_FIELDS: Final = (
+    "status",
+    "opened_at",
+    "expires_at",
+    "submitted_at",
+    "questions_completed",
+    "dei_entries",
+)
+EVENT_STATE_FIELDS: Final = (
+    *REPORTED_STATE_FIELDS,
+    "grace_period_extended_at",
+    "rescore_opened_at",
+)
 
 # appeal -> the test statuses its approved effect may start from.
 ALLOWED_FROM: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
@@ -100,7 +117,7 @@ def _meets_conditions(appeal: str, f: EventFacts) -> bool:
 
 def appeals_for(facts: EventFacts) -> tuple[AppealType, ...]:
     """The appeals whose approved effect could be applied to this event now: the table, then
-    each effect's own conditions (the same the services check)."""
+    each effect's own conditions (the same the effects check)."""
     return tuple(
         a for a in AppealType if facts.status in ALLOWED_FROM[a] and _meets_conditions(a, facts)
     )

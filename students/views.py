@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from students import queries
 from students.forms import StudentSearchForm
 from students.models import Student, TestEvent, TestStatus
-from students.services import effects_for
+from students.queries import effects_for
 
 STUDENTS_PER_PAGE = 25
 SEARCH_RESULT_CAP = 1000
@@ -161,7 +161,7 @@ def score_status(request: HttpRequest, ssid: str) -> HttpResponse:
 
 @login_required
 def test_event(request: HttpRequest, ssid: str, event_id: int) -> HttpResponse:
-    event = queries.test_event_for(request.user, ssid, event_id)
+    event = queries.event_for(request.user, ssid, event_id)
     _as_of([event], timezone.now())
     # An effect catches up a lapsed expiry before it checks the status, so offer what it allows.
     return render(

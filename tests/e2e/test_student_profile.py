@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from students import services
+from students import effects
 from students.models import TestStatus
 from tests.e2e.conftest import assert_axe_clean, sign_in
 from tests.students.factories import StudentFactory, make_event
@@ -26,9 +26,9 @@ def test_site_coordinator_reads_a_student_profile(
     )
     make_event(student, status=TestStatus.PAUSED, questions_completed=12)
     reset = make_event(student, test="SB_ELA", part="NON_PT", status=TestStatus.SUBMITTED)
-    services.test_event_reset(event=reset, actor=caltac_agent, reason="Incorrect SSID used")
+    effects.event_reset(event=reset, actor=caltac_agent, reason="Incorrect SSID used")
     invalid = make_event(student, test="CAST", part="", status=TestStatus.SUBMITTED)
-    services.test_event_invalidate(event=invalid, actor=None, reason="Cheating", reference="A-1")
+    effects.event_invalidate(event=invalid, actor=None, reason="Cheating", reference="A-1")
     foreign = StudentFactory(school=tree.school_a2, last_name="Vegan")
 
     sign_in(page, live_server, colleague)

@@ -17,7 +17,7 @@ from accounts import demo as accounts_demo
 from students import demo
 from students.models import Student, TestEvent, TestingWindow
 from students.models import TestStatus as S
-from students.queries import testing_window_open
+from students.queries import window_is_open
 from tests.students.factories import catalog_part
 
 pytestmark = pytest.mark.django_db
@@ -127,10 +127,10 @@ def test_the_demo_is_consistent_with_the_clock_on_any_day(seeded_on):
         lea = event.student.school.parent
         program = event.part.assessment.program
         opened_on = timezone.localdate(event.opened_at)
-        assert testing_window_open(lea=lea, program=program, on=opened_on), event
+        assert window_is_open(lea=lea, program=program, on=opened_on), event
     assert TestingWindow.objects.count() == 4
     for window in TestingWindow.objects.select_related("lea"):
-        assert testing_window_open(lea=window.lea, program=window.program, on=seeded_on)
+        assert window_is_open(lea=window.lea, program=window.program, on=seeded_on)
 
 
 def test_windows_for_both_leas_and_programs(seeded):
@@ -138,8 +138,8 @@ def test_windows_for_both_leas_and_programs(seeded):
     for cds in ("99000010000000", "99000020000000"):
         lea = TestingWindow.objects.filter(lea__cds_code=cds).first().lea
         for program in ("CAASPP", "ELPAC"):
-            assert testing_window_open(lea=lea, program=program, on=TODAY)
-            assert not testing_window_open(lea=lea, program=program, on=date(2027, 7, 1))
+            assert window_is_open(lea=lea, program=program, on=TODAY)
+            assert not window_is_open(lea=lea, program=program, on=date(2027, 7, 1))
 
 
 def test_seeding_later_in_the_year_moves_the_windows_to_hold_the_day(seeded):
@@ -148,7 +148,7 @@ def test_seeding_later_in_the_year_moves_the_windows_to_hold_the_day(seeded):
         demo.seed()
     assert TestingWindow.objects.count() == 4
     for window in TestingWindow.objects.select_related("lea"):
-        assert testing_window_open(lea=window.lea, program=window.program, on=later)
+        assert window_is_open(lea=window.lea, program=window.program, on=later)
 
 
 def test_seeding_without_the_schools_says_what_to_do(db):

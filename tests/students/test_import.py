@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from openpyxl import Workbook
 
-from students import dates, services
+from students import dates, effects
 from students.models import Student, TestEvent, TestStatus
 from students.roster import import_roster
 from tests.students.factories import StudentFactory, catalog_part, make_event
@@ -168,9 +168,9 @@ def test_a_roster_never_undoes_an_invalidation_or_a_restorable_reset(tmp_path, t
     student = StudentFactory(ssid="1000000001", school=tree.school_a1, first_name="Rosa",
                              last_name="Vega", birth_date=datetime(2015, 4, 30).date())  # fmt: skip
     invalid = make_event(student, test="SB_ELA", part="NON_PT", status=TestStatus.SUBMITTED)
-    services.test_event_invalidate(event=invalid, actor=None, reason="Cheating")
+    effects.event_invalidate(event=invalid, actor=None, reason="Cheating")
     reset = make_event(student, test="SB_ELA", part="PT", status=TestStatus.SUBMITTED)
-    services.test_event_reset(event=reset, actor=None, reason="Wrong SSID")
+    effects.event_reset(event=reset, actor=None, reason="Wrong SSID")
     opened = moment_ago(2)
     rows = [
         row(test="SB_ELA", part="NON_PT", status="SUBMITTED", opened_at=opened,

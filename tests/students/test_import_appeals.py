@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from students import dates, services
+from students import dates, effects
 from students.models import TestEvent, TestStatus
 from tests.students.rosters import HEADER, moment_ago, row, run_import, write_csv
 
@@ -35,7 +35,7 @@ def test_reimporting_the_file_from_before_a_reset_keeps_the_reset(tmp_path, tree
         "questions_completed": "4",
     }  # fmt: skip
     _import_one(tmp_path, **pre_reset)
-    services.test_event_reset(event=_ela_pt(), actor=None, reason="Incorrect SSID used")
+    effects.event_reset(event=_ela_pt(), actor=None, reason="Incorrect SSID used")
 
     out = _import_one(tmp_path, **pre_reset)
 
@@ -47,7 +47,7 @@ def test_reimporting_the_file_from_before_a_reset_keeps_the_reset(tmp_path, tree
     assert f"Row 2: SSID 1000000001: {ELA_PT} stays reset" in out
     assert "no opening or submission after that" in out
     assert "Rosa" not in out and "Vega" not in out  # SSIDs only, never names
-    restored = services.test_event_restore(event=event, actor=None, reason="Reset in error")
+    restored = effects.event_restore(event=event, actor=None, reason="Reset in error")
     assert (restored.status, restored.questions_completed) == (TestStatus.IN_PROGRESS, 4)
 
 
@@ -59,7 +59,7 @@ def test_reimporting_the_file_from_before_a_reopen_keeps_the_reopened_test(tmp_p
     }  # fmt: skip
     _import_one(tmp_path, **expired)
     assert _ela_pt().status == TestStatus.EXPIRED  # T-1: 10 days for a PT
-    reopened = services.test_event_reopen(event=_ela_pt(), actor=None, reason="School closure")
+    reopened = effects.event_reopen(event=_ela_pt(), actor=None, reason="School closure")
     assert reopened.expires_at == dates.expires_at(timezone.now(), 10)
 
     out = _import_one(tmp_path, **expired)
@@ -76,7 +76,7 @@ def test_a_submission_after_the_reopen_is_imported_and_keeps_the_reopen_expiry(t
     # and the expiry stays the re-open's.
     opened = moment_ago(12)
     _import_one(tmp_path, test="SB_ELA", part="PT", status="IN_PROGRESS", opened_at=opened)
-    reopened = services.test_event_reopen(
+    reopened = effects.event_reopen(
         event=_ela_pt(),
         actor=None,
         reason="Excused absence",
@@ -97,7 +97,7 @@ def test_a_submission_after_the_reopen_is_imported_and_keeps_the_reopen_expiry(t
 def test_a_new_opening_after_a_reset_is_imported_and_ends_the_restore(tmp_path, tree):
     # rule A-RESTORE-1: once the student started again there is nothing left to restore.
     _import_one(tmp_path, test="SB_ELA", part="PT", status="SUBMITTED", opened_at=moment_ago(5))
-    services.test_event_reset(
+    effects.event_reset(
         event=_ela_pt(),
         actor=None,
         reason="Wrong grade",
@@ -119,7 +119,7 @@ def test_a_grace_period_extension_is_not_undone_by_an_older_row(tmp_path, tree):
     }  # fmt: skip
     _import_one(tmp_path, **paused)
     event = TestEvent.objects.get()
-    services.test_event_extend_grace_period(event=event, actor=None, reason="Power outage")
+    effects.event_extend_grace_period(event=event, actor=None, reason="Power outage")
 
     out = _import_one(tmp_path, **{**paused, "questions_completed": "12"})
 
@@ -134,7 +134,7 @@ def test_a_stale_row_that_clashes_with_a_reset_is_listed_not_refused(tmp_path, t
     header = ["ssid", "last_name", "first_name", "birth_date", "grade", "school_cds", "test",
               "part", "status"]  # fmt: skip
     _import_one(tmp_path, test="SB_ELA", part="PT", status="SUBMITTED", opened_at=moment_ago(5))
-    services.test_event_reset(event=_ela_pt(), actor=None, reason="Wrong grade")
+    effects.event_reset(event=_ela_pt(), actor=None, reason="Wrong grade")
     rows = [
         row(header, test="SB_ELA", part="PT", status="IN_PROGRESS"),
         row(header, test="SB_MATH", part="PT", status="NOT_STARTED"),

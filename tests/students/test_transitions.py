@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from students import services, transitions
+from students import effects, queries, transitions
 from students.models import TestEvent
 from students.models import TestStatus as S
 from tests.students.factories import StudentFactory, make_event
@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 REASON = "Approved appeal"
 
 SERVICES = {
-    "Reset": services.test_event_reset,
-    "Re-open": services.test_event_reopen,
-    "Restore": services.test_event_restore,
-    "Grace Period Extension": services.test_event_extend_grace_period,
-    "Rescore": services.test_event_rescore,
-    "Invalidate": services.test_event_invalidate,
+    "Reset": effects.event_reset,
+    "Re-open": effects.event_reopen,
+    "Restore": effects.event_restore,
+    "Grace Period Extension": effects.event_extend_grace_period,
+    "Rescore": effects.event_rescore,
+    "Invalidate": effects.event_invalidate,
 }
 
 
@@ -77,26 +77,26 @@ def test_effects_for_an_event(test, part, delivery, grade, status, want):
     event = make_event(
         StudentFactory(grade=grade), test=test, part=part, delivery=delivery, status=status
     )
-    assert services.effects_for(event) == want
+    assert queries.effects_for(event) == want
 
 
 def test_a_test_reset_by_a_reset_appeal_can_be_restored(caltac_agent):
     # rule A-RESTORE-1
     event = make_event(status=S.SUBMITTED)
-    services.test_event_reset(event=event, actor=caltac_agent, reason=REASON)
-    assert services.effects_for(event) == ["Restore"]
+    effects.event_reset(event=event, actor=caltac_agent, reason=REASON)
+    assert queries.effects_for(event) == ["Restore"]
 
 
 def test_a_waiting_grace_period_is_not_offered_twice(cde_reviewer):
     event = make_event(status=S.PAUSED)
-    services.test_event_extend_grace_period(event=event, actor=cde_reviewer, reason=REASON)
-    assert services.effects_for(event) == ["Reset"]
+    effects.event_extend_grace_period(event=event, actor=cde_reviewer, reason=REASON)
+    assert queries.effects_for(event) == ["Reset"]
 
 
 def test_an_open_test_past_its_expiry_counts_as_expired():
     # rule T-1: the services catch up the expiry first, so the page does too.
     event = make_event(status=S.PAUSED, opened_at=timezone.now() - timedelta(days=50))
-    assert services.effects_for(event) == ["Reset", "Re-open", "Invalidate"]
+    assert queries.effects_for(event) == ["Reset", "Re-open", "Invalidate"]
     assert event.status == S.PAUSED  # listing writes nothing
 
 
@@ -104,7 +104,7 @@ def test_effects_for_reads_nothing_more_than_the_event_page_has(django_assert_nu
     event = make_event(status=S.SUBMITTED)
     event = TestEvent.objects.select_related("part__assessment", "student").get(pk=event.pk)
     with django_assert_num_queries(0):
-        services.effects_for(event)
+        queries.effects_for(event)
 
 
 # --- effects_for agrees with the services --------------------------------------------------------
@@ -122,7 +122,7 @@ def _service_accepts(effect: str, pk: int, actor) -> bool:
             raise _Rollback
     except _Rollback:
         return True
-    except services.TestEventError:
+    except effects.EffectError:
         return False
 
 
@@ -150,7 +150,7 @@ def _events(actor) -> list[TestEvent]:
                 )
             )
     reset_by_appeal = make_event(test="SUMMATIVE_ELPAC", part="LISTENING", status=S.SUBMITTED)
-    services.test_event_reset(event=reset_by_appeal, actor=actor, reason=REASON)
+    effects.event_reset(event=reset_by_appeal, actor=actor, reason=REASON)
     waiting = make_event(status=S.PAUSED, grace_period_extended_at=timezone.now())
     lapsed = make_event(status=S.PAUSED, opened_at=timezone.now() - timedelta(days=50))
     return [*events, reset_by_appeal, waiting, lapsed]
@@ -159,6 +159,6 @@ def _events(actor) -> list[TestEvent]:
 def test_effects_for_lists_exactly_what_the_services_accept(caltac_agent):
     # The page must not offer an effect its service refuses, nor hide one it accepts.
     for event in _events(caltac_agent):
-        listed = services.effects_for(event)
+        listed = queries.effects_for(event)
         accepted = [e for e in SERVICES if _service_accepts(e, event.pk, caltac_agent)]
         assert listed == accepted, (event.test_code, event.part_code, event.delivery, event.status)

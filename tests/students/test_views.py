@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from students import services
+from students import effects
 from students.models import TestStatus
 from students.queries import students_for
 from tests.factories import UserFactory
@@ -177,7 +177,7 @@ def test_profile_pages_cost_a_fixed_number_of_queries(
     student = pupils["a1"]
     for test, part in [("SB_ELA", "NON_PT"), ("SB_ELA", "PT"), ("SB_MATH", "NON_PT"), ("CAST", "")]:
         event = make_event(student, test=test, part=part, status=TestStatus.SUBMITTED)
-        services.test_event_add_notation(event=event, actor=None, text="Noted.")
+        effects.event_add_notation(event=event, actor=None, text="Noted.")
     _signed_in(client, lea_coordinator)
     client.get(reverse("students:detail", args=[student.ssid]))  # writes the session stamp
     # session, user, grants, student, events (+ their notations).
@@ -202,7 +202,7 @@ def test_tests_tab_and_score_status_show_the_events(client, pupils, lea_coordina
     student = pupils["a1"]
     make_event(student, status=TestStatus.PAUSED, questions_completed=7)
     invalid = make_event(student, test="SB_ELA", part="NON_PT", status=TestStatus.SUBMITTED)
-    services.test_event_invalidate(event=invalid, actor=None, reason="Cheating", reference="A-9")
+    effects.event_invalidate(event=invalid, actor=None, reason="Cheating", reference="A-9")
     _signed_in(client, lea_coordinator)
     tests_tab = client.get(reverse("students:tests", args=[student.ssid])).content.decode()
     assert "Smarter Balanced Mathematics non-PT (CAT)" in tests_tab and "Paused" in tests_tab
@@ -212,7 +212,7 @@ def test_tests_tab_and_score_status_show_the_events(client, pupils, lea_coordina
 
 def test_the_event_page_shows_the_timeline_and_the_allowed_effects(client, pupils, caltac_agent):
     event = make_event(pupils["b1"], status=TestStatus.SUBMITTED)
-    services.test_event_reset(event=event, actor=caltac_agent, reason="Wrong SSID used")
+    effects.event_reset(event=event, actor=caltac_agent, reason="Wrong SSID used")
     _signed_in(client, caltac_agent)
     body = client.get(
         reverse("students:test_event", args=[pupils["b1"].ssid, event.pk])

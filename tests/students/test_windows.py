@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from students.models import TestingWindow
-from students.queries import testing_window_open
+from students.queries import window_is_open
 
 pytestmark = pytest.mark.django_db
 
@@ -32,26 +32,26 @@ def window(tree) -> TestingWindow:
 )
 def test_the_window_is_open_from_its_first_to_its_last_day(window, tree, day, open_):
     # rule C-4, A-3
-    assert testing_window_open(lea=tree.lea_a, program="CAASPP", on=day) is open_
+    assert window_is_open(lea=tree.lea_a, program="CAASPP", on=day) is open_
 
 
 def test_a_window_is_per_program_and_per_lea(window, tree):
     day = date(2027, 3, 1)
-    assert not testing_window_open(lea=tree.lea_a, program="ELPAC", on=day)
-    assert not testing_window_open(lea=tree.lea_b, program="CAASPP", on=day)
-    assert testing_window_open(lea=tree.lea_a.pk, program="CAASPP", on=day)
+    assert not window_is_open(lea=tree.lea_a, program="ELPAC", on=day)
+    assert not window_is_open(lea=tree.lea_b, program="CAASPP", on=day)
+    assert window_is_open(lea=tree.lea_a.pk, program="CAASPP", on=day)
 
 
 def test_an_lea_without_a_window_is_closed(tree):
-    assert not testing_window_open(lea=tree.lea_b, program="ELPAC", on=date(2027, 3, 1))
+    assert not window_is_open(lea=tree.lea_b, program="ELPAC", on=date(2027, 3, 1))
 
 
 def test_a_second_window_of_the_year_opens_again(window, tree):
     TestingWindow.objects.create(
         lea=tree.lea_a, program="CAASPP", start_date=date(2027, 7, 1), end_date=date(2027, 7, 31)
     )
-    assert not testing_window_open(lea=tree.lea_a, program="CAASPP", on=date(2027, 6, 20))
-    assert testing_window_open(lea=tree.lea_a, program="CAASPP", on=date(2027, 7, 31))
+    assert not window_is_open(lea=tree.lea_a, program="CAASPP", on=date(2027, 6, 20))
+    assert window_is_open(lea=tree.lea_a, program="CAASPP", on=date(2027, 7, 31))
 
 
 def test_overlapping_windows_are_refused(window, tree):
