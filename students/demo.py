@@ -37,8 +37,8 @@ from students.models import (
     TestEvent,
     TestEventChange,
     TestingWindow,
+    TestStatus,
 )
-from students.models import TestStatus as S
 
 SEED = 20262027
 STUDENTS_PER_SCHOOL = 200
@@ -134,7 +134,7 @@ class Planned:
 
     test: str
     part: str = ""
-    status: str = S.NOT_STARTED
+    status: str = TestStatus.NOT_STARTED
     questions: int | None = None
     delivery: str = Delivery.ONLINE
     dei: bool | None = None
@@ -152,54 +152,56 @@ class Showcase:
     elas: str = EnglishLearnerStatus.EO
 
 
-P = Planned
 SHOWCASES = (
     Showcase(
         True,
         7,
         "A-RESET-9: fewer than 10 non-PT questions",
-        (P(AssessmentCode.SB_MATH, PartCode.NON_PT, S.IN_PROGRESS, 4),),
+        (Planned(AssessmentCode.SB_MATH, PartCode.NON_PT, TestStatus.IN_PROGRESS, 4),),
     ),
     Showcase(
         True,
         7,
         "exactly 10 non-PT questions: CDE decides",
-        (P(AssessmentCode.SB_MATH, PartCode.NON_PT, S.PAUSED, 10),),
+        (Planned(AssessmentCode.SB_MATH, PartCode.NON_PT, TestStatus.PAUSED, 10),),
     ),
     Showcase(
         True,
         6,
         "A-INVAL-1: more than 10 / exactly 1 PT",
         (
-            P(AssessmentCode.SB_ELA, PartCode.NON_PT, S.SUBMITTED, 40),
-            P(AssessmentCode.SB_ELA, PartCode.PT, S.IN_PROGRESS, 1),
+            Planned(AssessmentCode.SB_ELA, PartCode.NON_PT, TestStatus.SUBMITTED, 40),
+            Planned(AssessmentCode.SB_ELA, PartCode.PT, TestStatus.IN_PROGRESS, 1),
         ),
     ),
     Showcase(
-        True, 5, "A-RESET-9 for CAST: 9 questions", (P(AssessmentCode.CAST, "", S.IN_PROGRESS, 9),)
+        True,
+        5,
+        "A-RESET-9 for CAST: 9 questions",
+        (Planned(AssessmentCode.CAST, "", TestStatus.IN_PROGRESS, 9),),
     ),
     Showcase(
         True,
         4,
         "A-REOPEN-1: expired PT and non-PT",
         (
-            P(AssessmentCode.SB_ELA, PartCode.PT, S.EXPIRED, 2, age=14),
-            P(AssessmentCode.SB_ELA, PartCode.NON_PT, S.EXPIRED, 22, age=50),
+            Planned(AssessmentCode.SB_ELA, PartCode.PT, TestStatus.EXPIRED, 2, age=14),
+            Planned(AssessmentCode.SB_ELA, PartCode.NON_PT, TestStatus.EXPIRED, 22, age=50),
         ),
     ),
     Showcase(
         True,
         3,
         "A-REOPEN-1: submitted by accident",
-        (P(AssessmentCode.SB_MATH, PartCode.NON_PT, S.SUBMITTED, 12, age=3),),
+        (Planned(AssessmentCode.SB_MATH, PartCode.NON_PT, TestStatus.SUBMITTED, 12, age=3),),
     ),
     Showcase(
         True,
         8,
         "A-GPE-1: paused non-PT; a PT has no pause rule",
         (
-            P(AssessmentCode.SB_ELA, PartCode.NON_PT, S.PAUSED, 15),
-            P(AssessmentCode.SB_ELA, PartCode.PT, S.PAUSED, 1),
+            Planned(AssessmentCode.SB_ELA, PartCode.NON_PT, TestStatus.PAUSED, 15),
+            Planned(AssessmentCode.SB_ELA, PartCode.PT, TestStatus.PAUSED, 1),
         ),
         iep=True,
     ),
@@ -208,10 +210,16 @@ SHOWCASES = (
         4,
         "A-RESET-2/4: ELPAC limits, Speaking in the DEI",
         (
-            P(AssessmentCode.SUMMATIVE_ELPAC, PartCode.LISTENING, S.IN_PROGRESS, 5),
-            P(AssessmentCode.SUMMATIVE_ELPAC, PartCode.READING, S.IN_PROGRESS, 7),
-            P(AssessmentCode.SUMMATIVE_ELPAC, PartCode.SPEAKING, S.SUBMITTED, 10, dei=True),
-            P(AssessmentCode.SUMMATIVE_ELPAC, PartCode.WRITING, S.PAUSED, 2),
+            Planned(AssessmentCode.SUMMATIVE_ELPAC, PartCode.LISTENING, TestStatus.IN_PROGRESS, 5),
+            Planned(AssessmentCode.SUMMATIVE_ELPAC, PartCode.READING, TestStatus.IN_PROGRESS, 7),
+            Planned(
+                AssessmentCode.SUMMATIVE_ELPAC,
+                PartCode.SPEAKING,
+                TestStatus.SUBMITTED,
+                10,
+                dei=True,
+            ),
+            Planned(AssessmentCode.SUMMATIVE_ELPAC, PartCode.WRITING, TestStatus.PAUSED, 2),
         ),
         elas=EnglishLearnerStatus.EL,
     ),
@@ -220,8 +228,10 @@ SHOWCASES = (
         2,
         "K-2 Writing scored in the DEI; no Rescore",
         (
-            P(AssessmentCode.INITIAL_ELPAC, PartCode.LISTENING, S.IN_PROGRESS, 3),
-            P(AssessmentCode.INITIAL_ELPAC, PartCode.WRITING, S.SUBMITTED, 6, dei=True),
+            Planned(AssessmentCode.INITIAL_ELPAC, PartCode.LISTENING, TestStatus.IN_PROGRESS, 3),
+            Planned(
+                AssessmentCode.INITIAL_ELPAC, PartCode.WRITING, TestStatus.SUBMITTED, 6, dei=True
+            ),
         ),
         elas=EnglishLearnerStatus.TBD,
     ),
@@ -230,8 +240,8 @@ SHOWCASES = (
         6,
         "A-RESCORE-1 and a paused Reading domain",
         (
-            P(AssessmentCode.INITIAL_ELPAC, PartCode.WRITING, S.SUBMITTED, 8),
-            P(AssessmentCode.INITIAL_ELPAC, PartCode.READING, S.PAUSED, 11),
+            Planned(AssessmentCode.INITIAL_ELPAC, PartCode.WRITING, TestStatus.SUBMITTED, 8),
+            Planned(AssessmentCode.INITIAL_ELPAC, PartCode.READING, TestStatus.PAUSED, 11),
         ),
         elas=EnglishLearnerStatus.TBD,
     ),
@@ -239,39 +249,63 @@ SHOWCASES = (
         True,
         5,
         "A-RESET-10 / A-REOPEN-3: paper test in the DEI",
-        (P(AssessmentCode.SB_MATH, PartCode.NON_PT, S.SUBMITTED, 38, Delivery.PAPER, True),),
+        (
+            Planned(
+                AssessmentCode.SB_MATH,
+                PartCode.NON_PT,
+                TestStatus.SUBMITTED,
+                38,
+                Delivery.PAPER,
+                True,
+            ),
+        ),
     ),
     Showcase(
         True,
         7,
         "A-RESTORE-1: reset by a Reset Appeal",
-        (P(AssessmentCode.SB_ELA, PartCode.NON_PT, S.SUBMITTED, 41, then="reset"),),
+        (Planned(AssessmentCode.SB_ELA, PartCode.NON_PT, TestStatus.SUBMITTED, 41, then="reset"),),
     ),
     Showcase(
         False,
         11,
         "C-3: invalidated, cannot be re-opened",
-        (P(AssessmentCode.SB_MATH, PartCode.NON_PT, S.SUBMITTED, 39, then="invalidate"),),
+        (
+            Planned(
+                AssessmentCode.SB_MATH, PartCode.NON_PT, TestStatus.SUBMITTED, 39, then="invalidate"
+            ),
+        ),
     ),
     Showcase(
         True,
         8,
         "A-RESET-5: CAA student; CAA ELA in the DEI",
-        (P(AssessmentCode.CAA_ELA, "", S.IN_PROGRESS, 9, dei=True), P(AssessmentCode.CAA_MATH)),
+        (
+            Planned(AssessmentCode.CAA_ELA, "", TestStatus.IN_PROGRESS, 9, dei=True),
+            Planned(AssessmentCode.CAA_MATH),
+        ),
         iep=True,
     ),
     Showcase(
         False,
         10,
         "D-1: ELPAC notation on the Score Status tab",
-        (P(AssessmentCode.SUMMATIVE_ELPAC, PartCode.READING, S.SUBMITTED, 24, then="notation"),),
+        (
+            Planned(
+                AssessmentCode.SUMMATIVE_ELPAC,
+                PartCode.READING,
+                TestStatus.SUBMITTED,
+                24,
+                then="notation",
+            ),
+        ),
         elas=EnglishLearnerStatus.EL,
     ),
     Showcase(
         True,
         3,
         "A-RESET-8: no IEP/504, wrong translation support",
-        (P(AssessmentCode.SB_ELA, PartCode.NON_PT, S.IN_PROGRESS, 3),),
+        (Planned(AssessmentCode.SB_ELA, PartCode.NON_PT, TestStatus.IN_PROGRESS, 3),),
     ),
 )
 
@@ -386,17 +420,23 @@ def _assignments(rng: random.Random, student: dict[str, Any]) -> list[Planned]:
     planned = []
     for test, part in tests:
         status = rng.choices(
-            [S.NOT_STARTED, S.IN_PROGRESS, S.PAUSED, S.SUBMITTED, S.EXPIRED],
+            [
+                TestStatus.NOT_STARTED,
+                TestStatus.IN_PROGRESS,
+                TestStatus.PAUSED,
+                TestStatus.SUBMITTED,
+                TestStatus.EXPIRED,
+            ],
             weights=[23, 8, 8, 55, 6],
         )[0]
         length = LENGTH.get(part, LENGTH_DEFAULT)
-        questions = length if status == S.SUBMITTED else rng.randrange(length)
+        questions = length if status == TestStatus.SUBMITTED else rng.randrange(length)
         delivery = (
             Delivery.PAPER
             if paper and test not in ALTERNATE_ASSESSMENTS and test != AssessmentCode.CSA
             else Delivery.ONLINE
         )
-        planned.append(P(test, part, status, questions, delivery, age=rng.randrange(1, 200)))
+        planned.append(Planned(test, part, status, questions, delivery, age=rng.randrange(1, 200)))
     return planned
 
 
@@ -520,26 +560,26 @@ def _set_state(event: TestEvent, plan: Planned, calendar: Calendar, hour_seed: i
     """Dates consistent with the status on the day of seeding: open tests have not expired,
     expired ones have, nothing opened before its window or after today."""
     event.status = plan.status
-    if plan.status == S.NOT_STARTED:
+    if plan.status == TestStatus.NOT_STARTED:
         return
     days = event.part.expiry_days if event.delivery == Delivery.ONLINE else None
     age = plan.age or 5
-    if plan.status in (S.IN_PROGRESS, S.PAUSED):
+    if plan.status in (TestStatus.IN_PROGRESS, TestStatus.PAUSED):
         age = 1 + age % max((days or 30) - 1, 1)
-    elif plan.status == S.EXPIRED and days:
+    elif plan.status == TestStatus.EXPIRED and days:
         age = days + 1 + age % 25
-    elif plan.status == S.SUBMITTED:
+    elif plan.status == TestStatus.SUBMITTED:
         age = 1 + age % 60
     event.opened_at = _opened(calendar, age, hour_seed)
     event.expires_at = event.expiry_for(event.opened_at)
     expired = dates.is_expired(event.expires_at, calendar.now)
-    if plan.status == S.EXPIRED and not expired:
+    if plan.status == TestStatus.EXPIRED and not expired:
         # Clamped to the window's start and still running: it is simply in progress.
-        event.status = S.IN_PROGRESS
-    elif plan.status in (S.IN_PROGRESS, S.PAUSED) and expired:
-        event.status = S.EXPIRED
+        event.status = TestStatus.IN_PROGRESS
+    elif plan.status in (TestStatus.IN_PROGRESS, TestStatus.PAUSED) and expired:
+        event.status = TestStatus.EXPIRED
     event.questions_completed = plan.questions if plan.questions is not None else 0
-    if plan.status == S.SUBMITTED:
+    if plan.status == TestStatus.SUBMITTED:
         delay = min(age - 1, (days or 30) - 1) if age > 1 else 0
         event.submitted_at = event.opened_at + timedelta(days=delay // 2, hours=1)
     uses_dei = event.delivery == Delivery.PAPER or event.grade in event.part.online_dei_grades
