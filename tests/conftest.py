@@ -71,6 +71,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(skip)
 
 
+@pytest.fixture
+def mid_school_year() -> Iterator[date]:
+    """For tests that count days back from now inside one school year (roster openings, say):
+    an ordinary Wednesday in November, so "50 days ago" never falls into the previous year."""
+    moment = _pacific("2026-11-18T10:00")
+    with time_machine.travel(moment, tick=True):
+        yield moment.date()
+
+
 @pytest.fixture(params=list(CALENDAR_DAYS.values()), ids=list(CALENDAR_DAYS))
 def calendar_day(request: pytest.FixtureRequest) -> Iterator[date]:
     """Runs the test at each of CALENDAR_DAYS (the clock ticks on from there); gives the date."""

@@ -16,7 +16,8 @@ from students.roster import import_roster
 from tests.students.factories import StudentFactory, catalog_part, make_event
 from tests.students.rosters import HEADER, moment_ago, row, run_import, write_csv
 
-pytestmark = pytest.mark.django_db
+# Openings are counted back from now and must stay inside the school year imported.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_school_year")]
 
 
 def test_a_good_csv_creates_students_and_events_with_their_expiry(tmp_path, tree):

@@ -10,7 +10,8 @@ from students import dates, effects
 from students.models import TestEvent, TestStatus
 from tests.students.rosters import HEADER, moment_ago, row, run_import, write_csv
 
-pytestmark = pytest.mark.django_db
+# Openings are counted back from now and must stay inside the school year imported.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_school_year")]
 
 WITH_SUBMISSION = [*HEADER, "submitted_at"]
 ELA_PT = "Smarter Balanced ELA Performance task (PT)"

@@ -13,7 +13,8 @@ from students.roster import import_roster
 from tests.students.factories import StudentFactory, make_event
 from tests.students.rosters import HEADER, moment_ago, row, run_import, write_csv
 
-pytestmark = pytest.mark.django_db
+# Openings are counted back from now and must stay inside the school year imported.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_school_year")]
 
 REQUIRED = ["ssid", "last_name", "first_name", "birth_date", "grade", "school_cds"]
 NAMES = ("Rosa", "ROSA", "Vega", "VEGA")
