@@ -1,14 +1,15 @@
 """The rules against the test status: an appeal is decided only where its effect service can apply
 it (students/transitions.py, the one table both read), the irregularity notation follows one
-principle whatever the status or the window (appeals/rules_base.py), and the pause rule is
+principle whatever the status or the window (appeals/rules/decision.py), and the pause rule is
 checked before the cause of a break. Each row cites its rule; no database."""
 
 from __future__ import annotations
 
 import pytest
 
-from appeals.assessments import ASSESSMENTS, ONLINE
-from appeals.rules import HANDLERS, Situation, decide
+from appeals.rules import decide
+from appeals.rules.router import RULES
+from appeals.rules.situation import Situation
 from stairs.vocabulary import AppealType, TestStatus
 from students import transitions
 from tests.appeals.rules_cases import (
@@ -197,7 +198,7 @@ SITUATIONS = _situations()
 
 
 def _facts(s: Situation) -> transitions.EventFacts:
-    a = ASSESSMENTS[s.test]
+    a = CATALOG.assessments[s.test]
     return transitions.EventFacts(
         status=s.test_status,
         program=a.program,
@@ -205,7 +206,7 @@ def _facts(s: Situation) -> transitions.EventFacts:
         part=s.part,
         delivery=s.delivery,
         grade=s.grade,
-        pause_rule=a.has_pause_rule(s.part, ONLINE),
+        pause_rule=a.has_pause_rule(s.part, "ONLINE"),
         restorable=s.reset_by_appeal,
     )
 
@@ -226,11 +227,14 @@ def test_every_appeal_decided_is_one_its_service_accepts_from_that_status() -> N
 
 
 def test_the_notation_is_recorded_for_every_test_the_student_took() -> None:
-    # rules_base's principle (S-2, D-1): the incident's notation, whatever the appeal, status
-    # (but NOT_STARTED) or window (C-4).
+    # The notation principle of appeals/rules/decision.py (S-2, D-1): the incident's notation,
+    # whatever the appeal, status (but NOT_STARTED) or window (C-4).
     for s in SITUATIONS:
-        handler = HANDLERS.get(s.incident)  # none for F-9: nothing is filed or recorded
-        own = handler is not None and handler(s, ASSESSMENTS[s.test], CATALOG).irregularity_notation
+        handler = RULES.get(s.incident)  # none for F-9: nothing is filed or recorded
+        own = (
+            handler is not None
+            and handler(s, CATALOG.assessments[s.test], CATALOG).irregularity_notation
+        )
         want = own and s.test_status != "NOT_STARTED"
         assert decide(s, CATALOG).irregularity_notation is want, s
 
