@@ -63,14 +63,15 @@ def _not_from_status(
             "T-3",
             f"A Grace Period Extension applies to a paused test; the {where} is {status}, {tail}",
         )
-    if decision.appeal == AppealType.INVALIDATE:
-        # 003: an invalidated test is scored, so it must be finished first.
+    if decision.appeal == AppealType.INVALIDATE and situation.test_status == TestStatus.IN_PROGRESS:
+        # A-INVAL-1: the test is scored on what the student answered, so the student must stop
+        # first; pausing the test is in the test administrator's hands now (issue 7, B9).
         return _refused(
             decision,
             decision.rule,
-            f"An Invalidate applies to a finished test, which is then scored with an irregularity "
-            f"note; the {where} is {status}, so nothing is filed now: file the Invalidate once the "
-            "test is submitted or expires",
+            f"An Invalidate applies to a test the student is no longer answering, which is then "
+            f"scored with an irregularity note; the {where} is in progress, so nothing is filed "
+            "now: have the test administrator pause the test, then file the Invalidate",
         )
     if decision.appeal == AppealType.REOPEN:
         # 003: a Re-open gives access again to a submitted or expired test.

@@ -61,16 +61,22 @@ STATUS_CASES = [
         sb(TD, "PT", answers=DISRUPTED, test_status="PAUSED"),
         manual("A-GPE-1", appeal=GPE),
     ),
-    # rule A-INVAL-1: an Invalidate acts on a finished test, which is then scored
+    # rule A-INVAL-1: an Invalidate acts on a test the student is no longer answering, which is
+    # then scored: paused, submitted or expired (Cambium TIDE's status table; issue 7, B9)
     ("cheating_on_a_test_in_progress_waits", sb("CHEATING"), nothing("A-INVAL-1")),
     (
-        "cheating_on_a_paused_test_waits",
+        "cheating_on_a_paused_test_invalidates",
         whole("CHEATING", test_status="PAUSED"),
-        nothing("A-INVAL-1"),
+        ("INVALIDATE", "CDE", True, False, False, "A-INVAL-1"),
+    ),
+    (
+        "nonallowable_materials_over_the_limit_on_a_paused_test_invalidates",
+        sb("NONALLOWABLE_MATERIALS", questions_completed=11, test_status="PAUSED"),
+        ("INVALIDATE", "CDE", True, False, False, "A-INVAL-1"),
     ),
     (
         "nonallowable_materials_over_the_limit_in_progress_waits",
-        sb("NONALLOWABLE_MATERIALS", questions_completed=11, test_status="PAUSED"),
+        sb("NONALLOWABLE_MATERIALS", questions_completed=11),
         nothing("A-INVAL-1"),
     ),
     (
@@ -160,7 +166,11 @@ def test_status_cases(raw: dict, want: tuple) -> None:
         ),
         (sb(TD, answers=DISRUPTED), "is in progress, so the student has already resumed it"),
         # rule A-INVAL-1
-        (sb("CHEATING", test_status="PAUSED"), "is paused, so nothing is filed now"),
+        (
+            sb("CHEATING"),
+            "is in progress, so nothing is filed now: have the test administrator pause the test, "
+            "then file the Invalidate",
+        ),
         # rule A-RESCORE-1
         (
             elpac("HAND_SCORING_ERROR", "WRITING", "INITIAL_ELPAC", grade=6),

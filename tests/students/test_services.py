@@ -423,8 +423,9 @@ def test_rescore_needs_submitted_scores(caltac_agent):
 # --- invalidate and notations ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", [S.SUBMITTED, S.EXPIRED])
+@pytest.mark.parametrize("status", [S.PAUSED, S.SUBMITTED, S.EXPIRED])
 def test_invalidate_sets_the_condition_code_and_a_notation(status, cde_reviewer):
+    # A paused test can be invalidated too: a student caught cheating is paused (issue 7, B9).
     # rule A-INVAL-1, D-1
     event = make_event(status=status, questions_completed=38)
     services.test_event_invalidate(
@@ -448,7 +449,7 @@ def test_an_elpac_test_is_never_invalidated(cde_reviewer):
     assert not IrregularityNotation.objects.exists()
 
 
-@pytest.mark.parametrize("status", [S.IN_PROGRESS, S.PAUSED, S.NOT_STARTED, S.RESET, S.INVALIDATED])
+@pytest.mark.parametrize("status", [S.IN_PROGRESS, S.NOT_STARTED, S.RESET, S.INVALIDATED])
 def test_invalidate_is_refused_from(status, cde_reviewer):
     event = make_event(status=status)
     with pytest.raises(TestEventError, match="cannot be applied"):
@@ -484,7 +485,7 @@ def test_an_empty_notation_is_refused(cde_reviewer):
 def test_the_table_names_the_effects_of_each_status():
     # By status alone; a page about one event calls effects_for (tests/students/test_transitions).
     assert services.allowed_effects(S.SUBMITTED) == ["Reset", "Re-open", "Rescore", "Invalidate"]
-    assert services.allowed_effects(S.PAUSED) == ["Reset", "Grace Period Extension"]
+    assert services.allowed_effects(S.PAUSED) == ["Reset", "Grace Period Extension", "Invalidate"]
     assert services.allowed_effects(S.RESET) == ["Restore"]
     assert services.allowed_effects(S.NOT_STARTED) == []
 
