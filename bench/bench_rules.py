@@ -26,9 +26,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from appeals.assessments import ASSESSMENTS, DELIVERIES  # noqa: E402
-from appeals.rules import decide, load_fixture, parse_situation  # noqa: E402
+from appeals.rules import decide, parse_situation  # noqa: E402
+from appeals.rules.catalog import load_fixture  # noqa: E402
 from bench.results import cpu_model, write_section  # noqa: E402
+from stairs.vocabulary import Delivery, TestStatus  # noqa: E402
 
 TARGET = 50_000  # decisions per second on one core (issue #4)
 BATCH = 100_000
@@ -44,14 +45,16 @@ def mixed_batch(size: int, seed: int = 4) -> list[dict[str, Any]]:
         for q in incident.questions:
             values = q.choice_codes or (True, False)
             answer_sets = [{**a, q.key: v} for a in answer_sets for v in values]
-        for test, a in ASSESSMENTS.items():
-            for part, delivery in product(a.parts or (None,), DELIVERIES):
+        for test, assessment in catalog.assessments.items():
+            for part, delivery in product(
+                assessment.part_codes or (None,), [d.value for d in Delivery]
+            ):
                 if not incident.applies_to(test, part, delivery):
                     continue
                 for answers, count, status, window in product(
                     answer_sets,
                     (0, 1, 2, 6, 9, 10, 11, 30),
-                    ("IN_PROGRESS", "PAUSED", "SUBMITTED", "EXPIRED", "RESET", "INVALIDATED"),
+                    [status.value for status in TestStatus if status != TestStatus.NOT_STARTED],
                     (True, True, True, False),
                 ):
                     raw: dict[str, Any] = {
@@ -62,7 +65,7 @@ def mixed_batch(size: int, seed: int = 4) -> list[dict[str, Any]]:
                         "questions_completed": count,
                         "iep_or_504": count % 2 == 0,
                         "test_status": status,
-                        "reset_by_appeal": status == "RESET",
+                        "reset_by_appeal": status == TestStatus.RESET,
                         "within_window": window,
                         "answers": answers,
                     }

@@ -10,7 +10,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from appeals.assessments import ASSESSMENTS, DELIVERIES, PART_LABELS, PROGRAMS
 from incidents.models import (
     AnswerChoice,
     AnswerType,
@@ -18,6 +17,7 @@ from incidents.models import (
     FollowUpQuestion,
     IncidentType,
 )
+from stairs.vocabulary import AssessmentCode, Delivery, PartCode, Program
 
 
 def _checkboxes(choices: list[tuple[str, str]], help_text: str, required: bool = False):
@@ -31,13 +31,16 @@ def _checkboxes(choices: list[tuple[str, str]], help_text: str, required: bool =
 
 class IncidentTypeForm(forms.ModelForm):
     # The JSON lists edited as checkboxes of the known codes, never as raw JSON.
-    programs = _checkboxes([(p, p) for p in PROGRAMS], "CAASPP, ELPAC or both.", required=True)
-    tests = _checkboxes(
-        [(code, a.label) for code, a in ASSESSMENTS.items()],
-        "Leave empty for every test of the programs.",
+    programs = _checkboxes(
+        [(p.value, p.label) for p in Program], "CAASPP, ELPAC or both.", required=True
     )
-    parts = _checkboxes(list(PART_LABELS.items()), "Leave empty for any part or domain.")
-    deliveries = _checkboxes([(d, d.capitalize()) for d in DELIVERIES], "Leave empty for both.")
+    tests = _checkboxes(
+        [(t.value, t.label) for t in AssessmentCode], "Leave empty for every test of the programs."
+    )
+    parts = _checkboxes(
+        [(p.value, p.label) for p in PartCode], "Leave empty for any part or domain."
+    )
+    deliveries = _checkboxes([(d.value, d.label) for d in Delivery], "Leave empty for both.")
 
     class Meta:
         model = IncidentType

@@ -3,8 +3,9 @@
 Reference data: loaded by a data migration from the versioned fixture
 incidents/fixtures/incident_catalog_v1.json and editable in the admin, so next year's incident
 list and numbers are an edit, not a release. `incidents.queries.rules_catalog()` turns these rows
-into the plain `RulesCatalog` that the pure rules in appeals/rules.py take; the checks in
-appeals/rules_catalog.py hold for the rows as for the fixture.
+(with the assessment rows of the students app) into the plain `RulesCatalog` that the pure rules
+of appeals/rules/ take; the checks of appeals/rules/catalog.py hold for the rows as for the
+fixture.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from appeals.assessments import ASSESSMENTS, ELPAC_DOMAINS, SB_PARTS
-from appeals.rules_catalog import (
+from appeals.rules.catalog import (
     INVALIDATE_LIMIT,
     RESET_CAASPP_LIMIT,
     RESET_ELPAC_LIMIT,
@@ -27,6 +27,7 @@ from appeals.rules_catalog import (
     incident_from_data,
 )
 from stairs import vocabulary
+from stairs.vocabulary import ELPAC_DOMAINS, SMARTER_BALANCED_PARTS, AssessmentCode
 from students.models import PartCode
 
 code_validator = RegexValidator(
@@ -37,8 +38,8 @@ key_validator = RegexValidator(
 )
 
 # The stable codes of contracts.md, from the one vocabulary (stairs/vocabulary.py).
-AssessmentCode = models.TextChoices(  # type: ignore[misc]
-    "AssessmentCode", vocabulary.AssessmentCode.choices()
+TestChoice = models.TextChoices(  # type: ignore[misc]
+    "TestChoice", vocabulary.AssessmentCode.choices()
 )
 
 
@@ -56,7 +57,7 @@ class AnswerType(models.TextChoices):
 
 
 class LimitRule(models.TextChoices):
-    # The comparison is the documents' wording and stays in code (appeals/rules_catalog.py).
+    # The comparison is the documents' wording and stays in code (appeals/rules/catalog.py).
     RESET_ELPAC = RESET_ELPAC_LIMIT, "A-RESET-2: ELPAC Reset if no more than this many"
     RESET_CAASPP = RESET_CAASPP_LIMIT, "A-RESET-9: CAASPP Reset if fewer than this many"
     INVALIDATE = INVALIDATE_LIMIT, "A-INVAL-1: CAASPP Invalidate if more than this many"
@@ -133,8 +134,10 @@ class IncidentType(models.Model):
     def clean(self) -> None:
         super().clean()
         # The same checks as the fixture's (lists of known codes, tests of its programs, F-9).
+        from incidents.queries import assessment_facts  # queries imports this module
+
         try:
-            incident_from_data(self.as_data())
+            incident_from_data(self.as_data(), assessment_facts())
         except CatalogError as err:
             raise ValidationError(str(err).split(": ", 1)[-1]) from err
 
@@ -188,9 +191,11 @@ class AnswerChoice(models.Model):
         return self.code
 
 
-_WHOLE_TESTS = [code for code, a in ASSESSMENTS.items() if not a.parts]
-_SB_TESTS = [code for code, a in ASSESSMENTS.items() if a.parts == SB_PARTS]
-_ELPAC_TESTS = [code for code, a in ASSESSMENTS.items() if a.parts == ELPAC_DOMAINS]
+# A database guard against rows no rule could read: which tests take parts or domains. The
+# catalog rows (students' AssessmentPart) are what the rules and clean() check a limit against.
+_SB_TESTS = [AssessmentCode.SB_ELA, AssessmentCode.SB_MATH]
+_ELPAC_TESTS = [AssessmentCode.SUMMATIVE_ELPAC, AssessmentCode.INITIAL_ELPAC]
+_WHOLE_TESTS = [code for code in AssessmentCode if code not in (*_SB_TESTS, *_ELPAC_TESTS)]
 
 
 class AppealLimit(models.Model):
@@ -198,7 +203,7 @@ class AppealLimit(models.Model):
     A-INVAL-1), per test and part; a blank part is a whole test (C-1)."""
 
     rule = models.CharField(max_length=10, choices=LimitRule.choices)
-    test = models.CharField(max_length=20, choices=AssessmentCode.choices)
+    test = models.CharField(max_length=20, choices=TestChoice.choices)
     part = models.CharField(max_length=10, choices=PartCode.choices, blank=True)
     value = models.PositiveSmallIntegerField(help_text="Questions completed.")
     note = models.CharField(max_length=300, blank=True, help_text="Where the number comes from.")
@@ -214,7 +219,7 @@ class AppealLimit(models.Model):
                 | Q(
                     rule__in=[RESET_CAASPP_LIMIT, INVALIDATE_LIMIT],
                     test__in=_SB_TESTS,
-                    part__in=SB_PARTS,
+                    part__in=SMARTER_BALANCED_PARTS,
                 )
                 | Q(
                     rule__in=[RESET_CAASPP_LIMIT, INVALIDATE_LIMIT], test__in=_WHOLE_TESTS, part=""
@@ -230,8 +235,10 @@ class AppealLimit(models.Model):
         super().clean()
         if self.value is None or not self.rule or not self.test:
             return  # the field errors say it
+        from incidents.queries import assessment_facts  # queries imports this module
+
         try:
-            check_limit(self.rule, self.test, self.part, self.value)
+            check_limit(self.rule, self.test, self.part, self.value, assessment_facts())
             # A-RESET-9 and A-INVAL-1 may leave a gap (CDE decides) but must not overlap.
             limits = {
                 (o.rule, o.test, o.part): o.value

@@ -1,17 +1,27 @@
-"""Reads of the incident catalog.
+"""Reads of the catalogs the rules take.
 
-`rules_catalog()` is the database's side of appeals/rules_catalog.py: the rows the admin edits,
-turned into the plain `RulesCatalog` the pure rules take (four queries, whatever the size).
+`rules_catalog()` is the database's side of appeals/rules/catalog.py: the rows administrators
+edit (students' Assessment and AssessmentPart, this app's incident types, questions, choices and
+limits) turned into the plain `RulesCatalog` of the pure rules, in a fixed number of queries.
+The test-event effect services read the same Assessment/AssessmentPart rows, so the rules and
+the effects cannot disagree about a pause rule or an expiry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from appeals.rules_catalog import RulesCatalog, catalog_from_data
+from appeals.rules.catalog import (
+    AssessmentFacts,
+    RulesCatalog,
+    assessments_from_data,
+    catalog_from_data,
+)
 from incidents.models import AnswerChoice, AppealLimit, FollowUpQuestion, IncidentType
+from students.models import Assessment, AssessmentPart
 
 
 def _question_data(q: FollowUpQuestion) -> dict[str, Any]:
@@ -21,6 +31,38 @@ def _question_data(q: FollowUpQuestion) -> dict[str, Any]:
         "answer_type": q.answer_type,
         "choices": [{"code": c.code, "label": c.label} for c in q.choices.all()],
     }
+
+
+def _assessment_data() -> list[dict[str, Any]]:
+    """The assessment rows in the assessment fixture's shape (two queries)."""
+    assessments = Assessment.objects.order_by("sort_order", "code").prefetch_related(
+        Prefetch("parts", queryset=AssessmentPart.objects.order_by("sort_order", "id"))
+    )
+    return [
+        {
+            "code": a.code,
+            "label": a.label,
+            "program": a.program,
+            "grades": a.grades,
+            "online": a.offered_online,
+            "paper": a.offered_on_paper,
+            "parts": [
+                {
+                    "code": p.code,
+                    "pause_rule": p.pause_rule,
+                    "expiry_days": p.expiry_days,
+                    "online_dei_grades": p.online_dei_grades,
+                }
+                for p in a.parts.all()
+            ],
+        }
+        for a in assessments
+    ]
+
+
+def assessment_facts() -> Mapping[str, AssessmentFacts]:
+    """The assessment catalog as the rules read it (for the catalog models' `clean()`)."""
+    return assessments_from_data(_assessment_data())
 
 
 def active_incident_types() -> QuerySet[IncidentType]:
@@ -46,7 +88,14 @@ def rules_catalog() -> RulesCatalog:
         {"rule": lim.rule, "test": lim.test, "part": lim.part, "value": lim.value}
         for lim in AppealLimit.objects.all()
     ]
-    return catalog_from_data({"version": "database", "incident_types": incidents, "limits": limits})
+    return catalog_from_data(
+        {
+            "version": "database",
+            "assessments": _assessment_data(),
+            "incident_types": incidents,
+            "limits": limits,
+        }
+    )
 
 
 def incident_types_for(test: str, part: str | None, delivery: str) -> QuerySet[IncidentType]:

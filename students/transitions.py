@@ -55,9 +55,13 @@ ALLOWED_FROM: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         AppealType.GRACE_PERIOD_EXTENSION: frozenset({TestStatus.PAUSED}),
         # A-RESCORE-1: scores must exist in the THSS to be re-entered.
         AppealType.RESCORE: frozenset({TestStatus.SUBMITTED}),
-        # 003: an invalidated test "will be scored", so it must be finished (submitted, or expired
-        # and scored on the questions completed, 002).
-        AppealType.INVALIDATE: frozenset({TestStatus.SUBMITTED, TestStatus.EXPIRED}),
+        # 003: an invalidated test "will be scored" on what the student answered, so the student
+        # must have stopped answering. Cambium TIDE's status table allows invalidating paused
+        # tests (a test administrator pauses a student caught cheating), submitted and expired
+        # ones (scored on the questions completed, 002); not a test in progress or not started.
+        AppealType.INVALIDATE: frozenset(
+            {TestStatus.PAUSED, TestStatus.SUBMITTED, TestStatus.EXPIRED}
+        ),
     }
 )
 

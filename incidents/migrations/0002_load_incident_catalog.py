@@ -6,17 +6,17 @@ loads it; the rows the admin edited meanwhile are overwritten only where v2 name
 
 from django.db import migrations
 
-from incidents.migrations._catalog_loader import load_catalog, unload_catalog
+from stairs.catalog_fixtures import load_incident_catalog, unload_incident_catalog
 
 FIXTURE = "incident_catalog_v1.json"
 
 
 def load(apps, schema_editor):
-    load_catalog(apps, FIXTURE)
+    load_incident_catalog(apps, FIXTURE)
 
 
 def unload(apps, schema_editor):
-    unload_catalog(apps, FIXTURE)
+    unload_incident_catalog(apps, FIXTURE)
 
 
 class Migration(migrations.Migration):

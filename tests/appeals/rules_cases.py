@@ -9,18 +9,14 @@ from itertools import product
 from types import MappingProxyType
 from typing import Any
 
-from appeals.assessments import ASSESSMENTS, DELIVERIES
-from appeals.rules import (
-    CALTAC,
-    CDE,
-    Decision,
-    Situation,
-    decide,
-    load_fixture,
-    parse_situation,
-)
+from appeals.rules import decide, parse_situation
+from appeals.rules.catalog import load_fixture
+from appeals.rules.decision import Decision
+from appeals.rules.situation import Situation
+from stairs.vocabulary import Delivery
 
 CATALOG = load_fixture()
+CALTAC, CDE = "CALTAC", "CDE"
 
 RESET, REOPEN, RESTORE, GPE, RESCORE, INVALIDATE = (
     "RESET",
@@ -92,10 +88,10 @@ def situation_sweep(
         for q in incident.questions:
             values = q.choice_codes or (True, False)
             answer_sets = [{**a, q.key: v} for a in answer_sets for v in values]
-        for test, assessment in ASSESSMENTS.items():
+        for test, assessment in CATALOG.assessments.items():
             for part, delivery, grade, count, status, window, iep, answers in product(
-                assessment.parts or (None,),
-                DELIVERIES,
+                assessment.part_codes or (None,),
+                tuple(Delivery),
                 grades,
                 counts,
                 statuses,

@@ -3,9 +3,9 @@ test status), both sides of every numeric limit, the reasons' wording, invariant
 combination, and the completeness of the tables; no database.
 
 The tables are split by appeal family (test_rules_reset.py, test_rules_validity.py,
-test_rules_access.py; helpers in rules_cases.py). Each row is one situation as the `stairs_rules`
-command receives it and the decision it must get: (appeal, reviewer, appealable, manual_review,
-irregularity_notation, rule), with a comment citing the rule it proves;
+test_rules_reopen_grace_rescore_restore.py; helpers in rules_cases.py). Each row is one situation
+as the `stairs_rules` command receives it and the decision it must get: (appeal, reviewer,
+appealable, manual_review, irregularity_notation, rule), with a comment citing the rule it proves;
 `test_every_rule_id_has_a_case` keeps the tables complete.
 """
 
@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 
-from appeals.rules import REVIEWERS, Situation, SituationError, decide, parse_situation
+from appeals.rules import SituationError, decide, parse_situation
+from appeals.rules.decision import REVIEWERS
+from appeals.rules.situation import Situation
 from tests.appeals.rules_cases import (
     CATALOG,
     CDE,
@@ -37,7 +39,7 @@ from tests.appeals.rules_cases import (
     situation_sweep,
     whole,
 )
-from tests.appeals.test_rules_access import ACCESS_CASES
+from tests.appeals.test_rules_reopen_grace_rescore_restore import ACCESS_CASES
 from tests.appeals.test_rules_reset import RESET_CASES
 from tests.appeals.test_rules_validity import VALIDITY_CASES
 

@@ -1,18 +1,13 @@
-"""The incident catalog as the rules see it, loaded from the versioned fixture; no database.
-
-Also pins the rules' own view of the assessment catalog (appeals/assessments.py) to the codes of
-contracts.md, which the students app uses too.
-"""
+"""The catalog as the rules see it (assessments, incidents, limits), loaded from the versioned
+fixture files through the one loader; no database."""
 
 from __future__ import annotations
 
 import copy
-import json
 
 import pytest
 
-from appeals.assessments import ASSESSMENTS, TESTS_BY_PROGRAM
-from appeals.rules_catalog import FIXTURE_PATH, CatalogError, catalog_from_data, load_fixture
+from appeals.rules.catalog import CatalogError, catalog_from_data, fixture_data, load_fixture
 
 SECTION_C = [
     ("SOCIAL_MEDIA_STUDENT", "BREACH"),
@@ -45,7 +40,7 @@ SECTION_C = [
 
 @pytest.fixture
 def data() -> dict:
-    return json.loads(FIXTURE_PATH.read_text(encoding="utf-8"))
+    return fixture_data()
 
 
 def test_fixture_holds_section_c_in_order_with_its_severities() -> None:
@@ -98,7 +93,8 @@ def test_applicability_narrows_the_wizard_list() -> None:
 
 
 def test_assessment_codes_are_those_of_contracts_md() -> None:
-    assert list(ASSESSMENTS) == [
+    assessments = load_fixture().assessments
+    assert list(assessments) == [
         "SB_ELA",
         "SB_MATH",
         "CAST",
@@ -109,10 +105,16 @@ def test_assessment_codes_are_those_of_contracts_md() -> None:
         "SUMMATIVE_ELPAC",
         "INITIAL_ELPAC",
     ]
-    assert TESTS_BY_PROGRAM["ELPAC"] == ("SUMMATIVE_ELPAC", "INITIAL_ELPAC")
-    assert ASSESSMENTS["SB_ELA"].parts == ("NON_PT", "PT")
-    assert ASSESSMENTS["INITIAL_ELPAC"].parts == ("LISTENING", "SPEAKING", "READING", "WRITING")
-    assert ASSESSMENTS["CAST"].parts == ()
+    elpac = [code for code, a in assessments.items() if a.program == "ELPAC"]
+    assert elpac == ["SUMMATIVE_ELPAC", "INITIAL_ELPAC"]
+    assert assessments["SB_ELA"].part_codes == ("NON_PT", "PT")
+    assert assessments["INITIAL_ELPAC"].part_codes == (
+        "LISTENING",
+        "SPEAKING",
+        "READING",
+        "WRITING",
+    )
+    assert assessments["CAST"].part_codes == ()
 
 
 @pytest.mark.parametrize(
@@ -132,7 +134,7 @@ def test_assessment_codes_are_those_of_contracts_md() -> None:
     ],
 )
 def test_pause_rule_applies_where_t_3_says(test, part, delivery, has_it) -> None:
-    assert ASSESSMENTS[test].has_pause_rule(part, delivery) is has_it
+    assert load_fixture().assessments[test].has_pause_rule(part, delivery) is has_it
 
 
 def _broken(data: dict, change) -> dict:
@@ -160,6 +162,18 @@ def _broken(data: dict, change) -> dict:
         (
             lambda d: d["incident_types"][7].update(tests=["CAA_ELA"], programs=["ELPAC"]),
             "incident LANGUAGE_SUPPORT_CAASPP tests: unknown CAA_ELA",
+        ),
+        (
+            lambda d: d["assessments"][0].update(program="SBAC"),
+            "assessment SB_ELA: unknown program 'SBAC'",
+        ),
+        (
+            lambda d: d["assessments"][2]["parts"].append({**d["assessments"][0]["parts"][0]}),
+            "assessment CAST: give either one whole-test part or its parts",
+        ),
+        (
+            lambda d: d["assessments"][0]["parts"].append({**d["assessments"][0]["parts"][0]}),
+            "assessment SB_ELA: part NON_PT listed twice",
         ),
         (
             lambda d: d["incident_types"].append(d["incident_types"][0]),
@@ -201,24 +215,3 @@ def test_closing_the_gap_is_a_valid_edit(data) -> None:
             x["value"] = 9
     catalog = catalog_from_data(data)
     assert catalog.limit("A-INVAL-1", "SB_ELA", "NON_PT") == 9
-
-
-def test_rules_view_of_the_assessment_catalog_agrees_with_the_students_fixture() -> None:
-    # appeals/assessments.py is the rules' pure copy of the facts they need; the students app
-    # owns the catalog. This catches a drift between the two.
-    path = (
-        FIXTURE_PATH.parent.parent.parent / "students" / "fixtures" / "assessment_catalog_v1.json"
-    )
-    if not path.exists():
-        pytest.skip("the students app's catalog fixture is not there")
-    students = {a["code"]: a for a in json.loads(path.read_text(encoding="utf-8"))["assessments"]}
-    assert list(students) == list(ASSESSMENTS)
-    for code, ours in ASSESSMENTS.items():
-        theirs = students[code]
-        assert theirs["program"] == ours.program, code
-        parts = [p["code"] for p in theirs["parts"] if p["code"]]
-        assert tuple(parts) == ours.parts, code
-        for p in theirs["parts"]:
-            part = p["code"] or None
-            assert ours.has_pause_rule(part, "ONLINE") is p["pause_rule"], (code, part)
-            assert ours.expiry_days.get(p["code"]) == p["expiry_days"], (code, part)

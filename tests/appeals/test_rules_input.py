@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from appeals.rules import Situation, SituationError, load_fixture, parse_situation
+from appeals.rules import SituationError, parse_situation
+from appeals.rules.catalog import load_fixture
+from appeals.rules.situation import Situation
 
 CATALOG = load_fixture()
 OK: dict[str, Any] = {"incident": "CHEATING", "test": "SB_MATH", "part": "NON_PT", "grade": 7}
@@ -209,7 +211,8 @@ INVALID = [
         "language_support_on_a_caa",
         {"incident": "LANGUAGE_SUPPORT_CAASPP", "test": "CAA_ELA", "grade": 5},
         "incident: LANGUAGE_SUPPORT_CAASPP does not apply to CAA for ELA; it is for "
-        "Smarter Balanced ELA, Smarter Balanced Mathematics, CAST, CSA",
+        "Smarter Balanced ELA, Smarter Balanced Mathematics, California Science Test (CAST), "
+        "California Spanish Assessment (CSA)",
     ),
     (
         "elpac_designated_support_on_caaspp",

@@ -1,14 +1,15 @@
 """The rules against the test status: an appeal is decided only where its effect service can apply
 it (students/transitions.py, the one table both read), the irregularity notation follows one
-principle whatever the status or the window (appeals/rules_base.py), and the pause rule is
+principle whatever the status or the window (appeals/rules/decision.py), and the pause rule is
 checked before the cause of a break. Each row cites its rule; no database."""
 
 from __future__ import annotations
 
 import pytest
 
-from appeals.assessments import ASSESSMENTS, ONLINE
-from appeals.rules import HANDLERS, Situation, decide
+from appeals.rules import decide
+from appeals.rules.router import RULES
+from appeals.rules.situation import Situation
 from stairs.vocabulary import AppealType, TestStatus
 from students import transitions
 from tests.appeals.rules_cases import (
@@ -60,16 +61,22 @@ STATUS_CASES = [
         sb(TD, "PT", answers=DISRUPTED, test_status="PAUSED"),
         manual("A-GPE-1", appeal=GPE),
     ),
-    # rule A-INVAL-1: an Invalidate acts on a finished test, which is then scored
+    # rule A-INVAL-1: an Invalidate acts on a test the student is no longer answering, which is
+    # then scored: paused, submitted or expired (Cambium TIDE's status table; issue 7, B9)
     ("cheating_on_a_test_in_progress_waits", sb("CHEATING"), nothing("A-INVAL-1")),
     (
-        "cheating_on_a_paused_test_waits",
+        "cheating_on_a_paused_test_invalidates",
         whole("CHEATING", test_status="PAUSED"),
-        nothing("A-INVAL-1"),
+        ("INVALIDATE", "CDE", True, False, False, "A-INVAL-1"),
+    ),
+    (
+        "nonallowable_materials_over_the_limit_on_a_paused_test_invalidates",
+        sb("NONALLOWABLE_MATERIALS", questions_completed=11, test_status="PAUSED"),
+        ("INVALIDATE", "CDE", True, False, False, "A-INVAL-1"),
     ),
     (
         "nonallowable_materials_over_the_limit_in_progress_waits",
-        sb("NONALLOWABLE_MATERIALS", questions_completed=11, test_status="PAUSED"),
+        sb("NONALLOWABLE_MATERIALS", questions_completed=11),
         nothing("A-INVAL-1"),
     ),
     (
@@ -159,7 +166,11 @@ def test_status_cases(raw: dict, want: tuple) -> None:
         ),
         (sb(TD, answers=DISRUPTED), "is in progress, so the student has already resumed it"),
         # rule A-INVAL-1
-        (sb("CHEATING", test_status="PAUSED"), "is paused, so nothing is filed now"),
+        (
+            sb("CHEATING"),
+            "is in progress, so nothing is filed now: have the test administrator pause the test, "
+            "then file the Invalidate",
+        ),
         # rule A-RESCORE-1
         (
             elpac("HAND_SCORING_ERROR", "WRITING", "INITIAL_ELPAC", grade=6),
@@ -197,7 +208,7 @@ SITUATIONS = _situations()
 
 
 def _facts(s: Situation) -> transitions.EventFacts:
-    a = ASSESSMENTS[s.test]
+    a = CATALOG.assessments[s.test]
     return transitions.EventFacts(
         status=s.test_status,
         program=a.program,
@@ -205,7 +216,7 @@ def _facts(s: Situation) -> transitions.EventFacts:
         part=s.part,
         delivery=s.delivery,
         grade=s.grade,
-        pause_rule=a.has_pause_rule(s.part, ONLINE),
+        pause_rule=a.has_pause_rule(s.part, "ONLINE"),
         restorable=s.reset_by_appeal,
     )
 
@@ -226,11 +237,14 @@ def test_every_appeal_decided_is_one_its_service_accepts_from_that_status() -> N
 
 
 def test_the_notation_is_recorded_for_every_test_the_student_took() -> None:
-    # rules_base's principle (S-2, D-1): the incident's notation, whatever the appeal, status
-    # (but NOT_STARTED) or window (C-4).
+    # The notation principle of appeals/rules/decision.py (S-2, D-1): the incident's notation,
+    # whatever the appeal, status (but NOT_STARTED) or window (C-4).
     for s in SITUATIONS:
-        handler = HANDLERS.get(s.incident)  # none for F-9: nothing is filed or recorded
-        own = handler is not None and handler(s, ASSESSMENTS[s.test], CATALOG).irregularity_notation
+        handler = RULES.get(s.incident)  # none for F-9: nothing is filed or recorded
+        own = (
+            handler is not None
+            and handler(s, CATALOG.assessments[s.test], CATALOG).irregularity_notation
+        )
         want = own and s.test_status != "NOT_STARTED"
         assert decide(s, CATALOG).irregularity_notation is want, s
 

@@ -3,13 +3,16 @@ guarded by constraints, editable in the admin (domain.md section C)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from appeals.rules import decide, parse_situation
-from appeals.rules_catalog import CatalogError, load_fixture
+from appeals.rules.catalog import CatalogError, load_fixture
+from appeals.rules.decision import Decision
 from incidents.models import (
     AnswerChoice,
     AppealLimit,
@@ -18,6 +21,9 @@ from incidents.models import (
     Severity,
 )
 from incidents.queries import incident_types_for, rules_catalog
+from students import dates, effects, queries
+from students.models import Assessment, TestEvent, TestStatus
+from tests.students.factories import make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +53,8 @@ def test_database_catalog_equals_the_fixture_catalog():
     assert dict(from_db.limits) == dict(from_file.limits)
 
 
-def test_rules_catalog_costs_four_queries(django_assert_num_queries):
-    with django_assert_num_queries(4):
+def test_rules_catalog_costs_six_queries(django_assert_num_queries):
+    with django_assert_num_queries(6):
         rules_catalog()
 
 
@@ -250,3 +256,95 @@ def test_admin_saves_incident_lists_as_checkboxes(admin_client):
     incident.refresh_from_db()
     assert incident.deliveries == ["ONLINE"]
     assert incident.code == "HAND_SCORING_ERROR"
+
+
+# --- one catalog: the rules and the effects read the same assessment rows (issue 7, A2) ------
+
+
+def _edit_part_in_the_admin(admin_client, test: str, part: str, **changes) -> None:
+    """Post the assessment's change form as an administrator would, changing one part row."""
+    assessment = Assessment.objects.get(code=test)
+    parts = list(assessment.parts.order_by("sort_order", "id"))
+    form = {
+        "code": assessment.code,
+        "label": assessment.label,
+        "program": assessment.program,
+        "grades": json.dumps(assessment.grades),
+        "offered_online": "on" if assessment.offered_online else "",
+        "offered_on_paper": "on" if assessment.offered_on_paper else "",
+        "sort_order": assessment.sort_order,
+        "parts-TOTAL_FORMS": len(parts),
+        "parts-INITIAL_FORMS": len(parts),
+        "parts-MIN_NUM_FORMS": 0,
+        "parts-MAX_NUM_FORMS": 1000,
+    }
+    for i, row in enumerate(parts):
+        values = {
+            "id": row.pk,
+            "assessment": assessment.pk,
+            "code": row.code,
+            "pause_rule": row.pause_rule,
+            "expiry_days": row.expiry_days,
+            "online_dei_grades": json.dumps(row.online_dei_grades),
+            "sort_order": row.sort_order,
+        }
+        if row.code == part:
+            values.update(changes)
+        for name, value in values.items():
+            if name == "pause_rule":
+                if value:
+                    form[f"parts-{i}-{name}"] = "on"
+            else:
+                form[f"parts-{i}-{name}"] = "" if value is None else value
+    response = admin_client.post(f"/admin/students/assessment/{assessment.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+GRACE = {
+    "incident": "TECHNICAL_DISRUPTION",
+    "test": "SB_MATH",
+    "part": "NON_PT",
+    "grade": 5,
+    "test_status": "PAUSED",
+    "answers": {"pause_expired": True, "student_break": False},
+}
+
+
+def _decide(raw: dict) -> Decision:
+    catalog = rules_catalog()
+    return decide(parse_situation(raw, catalog), catalog)
+
+
+def test_turning_off_a_pause_rule_in_the_admin_changes_the_rules_and_the_effects_alike(
+    admin_client,
+):
+    # rule A-GPE-1, T-3: before the edit both sides allow a Grace Period Extension ...
+    event = make_event(test="SB_MATH", part="NON_PT", status=TestStatus.PAUSED)
+    assert _decide(GRACE).appeal == "GRACE_PERIOD_EXTENSION"
+    assert "Grace Period Extension" in queries.effects_for(event)
+
+    _edit_part_in_the_admin(admin_client, "SB_MATH", "NON_PT", pause_rule=False)
+
+    # ... after it neither does: the rules read the edited row, not a copy of it.
+    decision = _decide(GRACE)
+    assert (decision.appeal, decision.rule) == (None, "A-GPE-1")
+    event = TestEvent.objects.get(pk=event.pk)
+    assert "Grace Period Extension" not in queries.effects_for(event)
+    with pytest.raises(effects.EffectError):
+        effects.event_extend_grace_period(event=event, actor=None, reason="Approved")
+
+
+def test_changing_expiry_days_in_the_admin_reaches_the_rules_and_the_stored_expiry(admin_client):
+    # rule T-1: the Re-open's reason states the expiry the test event was given
+    _edit_part_in_the_admin(admin_client, "SB_MATH", "PT", expiry_days=12)
+    raw = {
+        "incident": "TEST_EXPIRED",
+        "test": "SB_MATH",
+        "part": "PT",
+        "grade": 5,
+        "test_status": "EXPIRED",
+        "answers": {"cause": "EXCUSED_ABSENCE"},
+    }
+    assert "expires 12 calendar days after the student starts it" in _decide(raw).reason
+    event = make_event(test="SB_MATH", part="PT", status=TestStatus.IN_PROGRESS)
+    assert event.expires_at == dates.expires_at(event.opened_at, 12)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 
-from students.catalog import load_catalog, read_catalog
+from students.catalog import load_catalog
 from students.models import Assessment, AssessmentPart
 from tests.students.factories import catalog_part
 
@@ -94,15 +94,3 @@ def test_loading_again_is_an_upsert_and_keeps_admin_edits_elsewhere():
     assert AssessmentPart.objects.count() == before
     # The fixture names CSA, so loading it again puts its label back: versions are authoritative.
     assert Assessment.objects.get(code="CSA").label == "California Spanish Assessment (CSA)"
-
-
-def test_the_fixture_agrees_with_the_appeal_rules_constants():
-    assessments = pytest.importorskip("appeals.assessments")
-    data = read_catalog("assessment_catalog_v1.json")
-    for item in data["assessments"]:
-        rules = assessments.ASSESSMENTS[item["code"]]
-        assert rules.program == item["program"]
-        for part in item["parts"]:
-            code = part["code"] or None
-            assert rules.has_pause_rule(code, "ONLINE") is part["pause_rule"], item["code"]
-            assert rules.expiry_days.get(part["code"]) == part["expiry_days"], item["code"]

@@ -421,8 +421,9 @@ def test_rescore_needs_submitted_scores(caltac_agent):
 # --- invalidate and notations ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", [S.SUBMITTED, S.EXPIRED])
+@pytest.mark.parametrize("status", [S.PAUSED, S.SUBMITTED, S.EXPIRED])
 def test_invalidate_sets_the_condition_code_and_a_notation(status, cde_reviewer):
+    # A paused test can be invalidated too: a student caught cheating is paused (issue 7, B9).
     # rule A-INVAL-1, D-1
     event = make_event(status=status, questions_completed=38)
     effects.event_invalidate(event=event, actor=cde_reviewer, reason=REASON, reference="Appeal 12")
@@ -444,7 +445,7 @@ def test_an_elpac_test_is_never_invalidated(cde_reviewer):
     assert not IrregularityNotation.objects.exists()
 
 
-@pytest.mark.parametrize("status", [S.IN_PROGRESS, S.PAUSED, S.NOT_STARTED, S.RESET, S.INVALIDATED])
+@pytest.mark.parametrize("status", [S.IN_PROGRESS, S.NOT_STARTED, S.RESET, S.INVALIDATED])
 def test_invalidate_is_refused_from(status, cde_reviewer):
     event = make_event(status=status)
     with pytest.raises(EffectError, match="cannot be applied"):
@@ -483,7 +484,7 @@ def test_the_table_names_the_effects_of_each_status():
         return [appeal.label for appeal in transitions.appeals_from(status)]
 
     assert labels(S.SUBMITTED) == ["Reset", "Re-open", "Rescore", "Invalidate"]
-    assert labels(S.PAUSED) == ["Reset", "Grace Period Extension"]
+    assert labels(S.PAUSED) == ["Reset", "Grace Period Extension", "Invalidate"]
     assert labels(S.RESET) == ["Restore"]
     assert labels(S.NOT_STARTED) == []
 

@@ -52,8 +52,16 @@ def test_statuses_text_reads_as_a_sentence():
         ("INITIAL_ELPAC", "WRITING", "ONLINE", 5, S.SUBMITTED, ["Reset", "Re-open", "Rescore"]),
         ("INITIAL_ELPAC", "WRITING", "ONLINE", 2, S.SUBMITTED, ["Reset", "Re-open"]),
         ("INITIAL_ELPAC", "WRITING", "PAPER", 5, S.SUBMITTED, ["Reset", "Re-open"]),
-        # rule A-GPE-1, T-3: a paused online test with the pause rule
-        ("SB_MATH", "NON_PT", "ONLINE", 5, S.PAUSED, ["Reset", "Grace Period Extension"]),
+        # rule A-GPE-1, T-3: a paused online test with the pause rule; a paused CAASPP test can
+        # be invalidated (A-INVAL-1, issue 7 B9), an ELPAC one never (C-2)
+        (
+            "SB_MATH",
+            "NON_PT",
+            "ONLINE",
+            5,
+            S.PAUSED,
+            ["Reset", "Grace Period Extension", "Invalidate"],
+        ),
         (
             "SUMMATIVE_ELPAC",
             "LISTENING",
@@ -62,9 +70,9 @@ def test_statuses_text_reads_as_a_sentence():
             S.PAUSED,
             ["Reset", "Grace Period Extension"],
         ),
-        ("SB_ELA", "PT", "ONLINE", 5, S.PAUSED, ["Reset"]),
+        ("SB_ELA", "PT", "ONLINE", 5, S.PAUSED, ["Reset", "Invalidate"]),
         ("SUMMATIVE_ELPAC", "SPEAKING", "ONLINE", 5, S.PAUSED, ["Reset"]),
-        ("SB_MATH", "NON_PT", "PAPER", 5, S.PAUSED, ["Reset"]),
+        ("SB_MATH", "NON_PT", "PAPER", 5, S.PAUSED, ["Reset", "Invalidate"]),
         ("SB_MATH", "NON_PT", "ONLINE", 5, S.IN_PROGRESS, ["Reset"]),
         # rule A-RESTORE-1: a Reset made outside STAIRS has no Reset Appeal to undo
         ("SB_MATH", "NON_PT", "ONLINE", 5, S.RESET, []),
@@ -90,7 +98,7 @@ def test_a_test_reset_by_a_reset_appeal_can_be_restored(caltac_agent):
 def test_a_waiting_grace_period_is_not_offered_twice(cde_reviewer):
     event = make_event(status=S.PAUSED)
     effects.event_extend_grace_period(event=event, actor=cde_reviewer, reason=REASON)
-    assert queries.effects_for(event) == ["Reset"]
+    assert queries.effects_for(event) == ["Reset", "Invalidate"]
 
 
 def test_an_open_test_past_its_expiry_counts_as_expired():

@@ -15,8 +15,8 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from appeals.rules import SituationError, decide, parse_situation
-from appeals.rules_catalog import CatalogError, RulesCatalog, load_fixture
+from appeals.rules import RulesCatalog, SituationError, decide, parse_situation
+from appeals.rules.catalog import CatalogError, load_fixture
 from incidents.queries import rules_catalog
 
 

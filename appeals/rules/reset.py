@@ -1,19 +1,21 @@
 """Reset family: A-RESET-1 to A-RESET-10, with A-REOPEN-2 and A-REOPEN-3 where the same
-incident leads to a Re-open."""
+incident leads to a Re-open (a summative given instead of a practice test; a Data Entry Issue
+on selected entries)."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
 from typing import Final
 
-from appeals.assessments import ELPAC, SPEAKING, WRITING, Assessment
-from appeals.rules_base import (
-    EXPIRED,
-    REOPEN,
-    RESET,
+from appeals.rules.catalog import (
+    RESET_CAASPP_LIMIT,
+    RESET_ELPAC_LIMIT,
+    AssessmentFacts,
+    RulesCatalog,
+)
+from appeals.rules.decision import (
     Decision,
-    Handler,
-    Situation,
+    Rule,
     completed,
     file_appeal,
     grade_name,
@@ -22,93 +24,108 @@ from appeals.rules_base import (
     place,
     were,
 )
-from appeals.rules_catalog import (
-    RESET_CAASPP_LIMIT,
-    RESET_ELPAC_LIMIT,
-    RulesCatalog,
+from appeals.rules.situation import Situation
+from stairs.vocabulary import (
+    ALTERNATE_ASSESSMENTS,
+    AppealType,
+    AssessmentCode,
+    PartCode,
+    Program,
+    TestStatus,
 )
 
 
-def _elpac_reset_notation(a: Assessment) -> bool:
+def _elpac_reset_notation(assessment: AssessmentFacts) -> bool:
     # 003, Reset: ELPAC resets carry a domain-level irregularity notation (contracts.md).
-    return a.program == ELPAC
+    return assessment.program == Program.ELPAC
 
 
-def _reset(rule: str, reason: str, a: Assessment) -> Decision:
-    return file_appeal(RESET, rule, reason, notation=_elpac_reset_notation(a))
+def _reset(rule: str, reason: str, assessment: AssessmentFacts) -> Decision:
+    return file_appeal(AppealType.RESET, rule, reason, notation=_elpac_reset_notation(assessment))
 
 
-def _elpac_support(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
-    where = place(s, a)
-    if s.part == WRITING and s.grade <= 2:
+def _elpac_support(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
+    where = place(situation, assessment)
+    if situation.part == PartCode.WRITING and situation.grade <= 2:
         # rule A-RESET-2: "all except Writing in kindergarten through grade two".
         return no_appeal(
             "A-RESET-2",
             f"A Reset for an incorrect designated support or accommodation is not available "
-            f"for {a.label} Writing in {grade_name(s.grade)} (only grades 3-12); an irregularity "
-            "notation is recorded, and scores to re-enter go through a Data Entry Issue case.",
+            f"for {assessment.label} Writing in {grade_name(situation.grade)} (only grades "
+            "3-12); an irregularity notation is recorded, and scores to re-enter go through a "
+            "Data Entry Issue case.",
             notation=True,
         )
-    limit = c.limit(RESET_ELPAC_LIMIT, s.test, s.part)
+    limit = catalog.limit(RESET_ELPAC_LIMIT, situation.test, situation.part)
     if limit is None:
         return no_limit(RESET_ELPAC_LIMIT, where)
-    n = s.questions_completed
-    if n <= limit:
+    count = situation.questions_completed
+    if count <= limit:
         # rule A-RESET-2
         return _reset(
             "A-RESET-2",
             f"Reset is allowed for {where} because no more than {completed(limit)}; "
-            f"{were(n)}, and an irregularity notation is recorded at domain level.",
-            a,
+            f"{were(count)}, and an irregularity notation is recorded at domain level.",
+            assessment,
         )
     # rule A-RESET-2: over the limit the incident is nonappealable (003).
     return no_appeal(
         "A-RESET-2",
         f"Reset is allowed for {where} only if no more than {completed(limit)}; "
-        f"{were(n)}, so the incident is nonappealable and an irregularity notation is recorded.",
+        f"{were(count)}, so the incident is nonappealable and an irregularity notation is "
+        "recorded.",
         notation=True,
     )
 
 
-def _resource_setting(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
-    if a.program == ELPAC:
-        return _elpac_support(s, a, c)  # rule A-RESET-2
+def _resource_setting(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
+    if assessment.program == Program.ELPAC:
+        return _elpac_support(situation, assessment, catalog)  # rule A-RESET-2
     # rule A-RESET-1
     return _reset(
         "A-RESET-1",
         f"An incorrectly set designated support or accommodation calls for a Reset of the "
-        f"{place(s, a)} so the student can test again with the right settings.",
-        a,
+        f"{place(situation, assessment)} so the student can test again with the right settings.",
+        assessment,
     )
 
 
-def _language_support(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
-    if s.iep_or_504:
+def _language_support(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
+    where = place(situation, assessment)
+    if situation.iep_or_504:
         # rule A-RESET-1: A-RESET-8 is for students without a plan; with one it is A-RESET-1.
         return _reset(
             "A-RESET-1",
             f"A translation or streamlined-interface support set incorrectly for a student with "
-            f"an IEP or Section 504 plan calls for a Reset of the {place(s, a)}.",
-            a,
+            f"an IEP or Section 504 plan calls for a Reset of the {where}.",
+            assessment,
         )
     # rule A-RESET-8
     return _reset(
         "A-RESET-8",
         f"An incorrect translation or streamlined-interface designated support for a student "
-        f"without an IEP or Section 504 plan calls for a Reset of the {place(s, a)}.",
-        a,
+        f"without an IEP or Section 504 plan calls for a Reset of the {where}.",
+        assessment,
     )
 
 
-def _domain_exemption(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
-    if s.part == WRITING and s.grade <= 2:
+def _domain_exemption(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
+    if situation.part == PartCode.WRITING and situation.grade <= 2:
         # rule A-RESET-3: "all grades except kindergarten through grade two" for Writing.
         return no_appeal(
             "A-RESET-3",
             f"A Reset for a missed domain exemption or alternate assessment is not available for "
-            f"{a.label} Writing in {grade_name(s.grade)} (only grades 3-12).",
+            f"{assessment.label} Writing in {grade_name(situation.grade)} (only grades 3-12).",
         )
-    if not s.iep_or_504:
+    if not situation.iep_or_504:
         # rule A-RESET-3: only an IEP or Section 504 plan prescribes an exemption or alternate.
         return no_appeal(
             "A-RESET-3",
@@ -118,120 +135,137 @@ def _domain_exemption(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
     return _reset(
         "A-RESET-3",
         f"The student did not receive the domain exemption or alternate assessment the IEP or "
-        f"Section 504 plan prescribes, so the {place(s, a)} is reset.",
-        a,
+        f"Section 504 plan prescribes, so the {place(situation, assessment)} is reset.",
+        assessment,
     )
 
 
-def _speaking_not_scored(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+def _speaking_not_scored(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
     # rule A-RESET-4: under any incident but Data Entry Issue, both TDS and DEI are reset.
     return _reset(
         "A-RESET-4",
         f"Speaking not scored in real time calls for a Reset of both the TDS and the DEI events "
-        f"of the {place(s, a)}.",
-        a,
+        f"of the {place(situation, assessment)}.",
+        assessment,
     )
 
 
-def _incorrect_ssid(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+def _incorrect_ssid(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
     # rule A-RESET-7
     return _reset(
         "A-RESET-7",
         f"A test taken under an incorrect SSID is reset, whether or not it was completed: the "
-        f"{place(s, a)} is removed from the TDS and any DEI entries are removed too.",
-        a,
+        f"{place(situation, assessment)} is removed from the TDS and any DEI entries are "
+        "removed too.",
+        assessment,
     )
 
 
-def _audio_not_heard(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
+def _audio_not_heard(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
     # rule A-RESET-6
     return _reset(
         "A-RESET-6",
         f"Audio that could not be heard or replayed because of a technical issue calls for a "
-        f"Reset of the {place(s, a)}.",
-        a,
+        f"Reset of the {place(situation, assessment)}.",
+        assessment,
     )
 
 
-def _incorrect_assessment(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
-    what = s.answers["what"]
-    where = place(s, a)
-    if what == "SUMMATIVE_INSTEAD_OF_PRACTICE":
-        return _summative_instead_of_practice(s, a, c)
-    if what == "GENERAL_INSTEAD_OF_ALTERNATE" and a.code.startswith("CAA_"):
-        # rule A-RESET-5: the CAA *is* the alternate; the reset belongs on the general test.
-        return no_appeal(
-            "A-RESET-5",
-            f"The {a.label} is itself the alternate assessment, so 'general instead of alternate' "
-            "cannot describe it: file the case for the general test the student was given.",
-        )
-    mistake = {
+_MISTAKES: Final = MappingProxyType(
+    {
         "WRONG_GRADE": "An assessment for the wrong grade level",
         "GENERAL_INSTEAD_OF_ALTERNATE": "The general assessment given instead of the alternate",
         "WRONG_SPED_DESIGNATION": "An incorrect special education for testing designation",
-    }[str(what)]
+    }
+)
+
+
+def _incorrect_assessment(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
+    what = str(situation.answers["what"])
+    if what == "SUMMATIVE_INSTEAD_OF_PRACTICE":
+        return _summative_instead_of_practice(situation, assessment, catalog)
+    if what == "GENERAL_INSTEAD_OF_ALTERNATE" and situation.test in ALTERNATE_ASSESSMENTS:
+        # rule A-RESET-5: the CAA *is* the alternate; the reset belongs on the general test.
+        return no_appeal(
+            "A-RESET-5",
+            f"The {assessment.label} is itself the alternate assessment, so 'general instead of "
+            "alternate' cannot describe it: file the case for the general test the student was "
+            "given.",
+        )
     # rule A-RESET-5
     return _reset(
         "A-RESET-5",
-        f"{mistake} calls for a Reset of the {where}, and of every other assessment the student "
-        "started or completed.",
-        a,
+        f"{_MISTAKES[what]} calls for a Reset of the {place(situation, assessment)}, and of "
+        "every other assessment the student started or completed.",
+        assessment,
     )
 
 
-def _summative_instead_of_practice(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
-    where = place(s, a)
-    if a.program == ELPAC:
+def _summative_instead_of_practice(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
+    where = place(situation, assessment)
+    if assessment.program == Program.ELPAC:
         # rule A-RESET-9 and A-REOPEN-2 are about the CAASPP interim and practice tests only.
         return no_appeal(
             "A-RESET-9",
             "The summative-instead-of-practice Reset and Re-open cover the CAASPP only; an ELPAC "
             "summative given by mistake stands, so report it as an administration error.",
         )
-    limit = c.limit(RESET_CAASPP_LIMIT, s.test, s.part)
+    limit = catalog.limit(RESET_CAASPP_LIMIT, situation.test, situation.part)
     if limit is None:
         return no_limit(RESET_CAASPP_LIMIT, where)
-    n = s.questions_completed
-    if n < limit:
+    count = situation.questions_completed
+    if count < limit:
         # rule A-RESET-9
         return file_appeal(
-            RESET,
+            AppealType.RESET,
             "A-RESET-9",
             f"Reset is allowed for the {where} given instead of an interim or practice test "
-            f"because fewer than {completed(limit)}; {were(n)}.",
+            f"because fewer than {completed(limit)}; {were(count)}.",
         )
-    if s.test_status == EXPIRED:
+    if situation.test_status == TestStatus.EXPIRED:
         # rule A-REOPEN-2
         return file_appeal(
-            REOPEN,
+            AppealType.REOPEN,
             "A-REOPEN-2",
             f"The {where} given instead of an interim or practice test cannot be reset once "
-            f"{limit} or more questions were completed ({were(n)}); it has expired, so CalTAC "
-            "can re-open it when the student is ready.",
+            f"{limit} or more questions were completed ({were(count)}); it has expired, so "
+            "CalTAC can re-open it when the student is ready.",
         )
     # rule A-REOPEN-2: the Re-open waits for the expiry.
     return no_appeal(
         "A-REOPEN-2",
         f"Reset is allowed for the {where} given instead of an interim or practice test only if "
-        f"fewer than {completed(limit)}; {were(n)}, so nothing is filed now and a "
+        f"fewer than {completed(limit)}; {were(count)}, so nothing is filed now and a "
         "Re-open can be filed once the test expires and the student is ready.",
     )
 
 
-def _data_entry_issue(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
-    where = place(s, a)
-    if not a.uses_dei(s.part, s.delivery, s.grade):
+def _data_entry_issue(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
+    where = place(situation, assessment)
+    if not assessment.uses_dei(situation.part, situation.delivery, situation.grade):
         # No DEI event exists for this online test; nothing can be re-entered (003, Reset).
         return no_appeal(
             "A-RESET-10",
             f"The online {where} has no DEI entries, so a Data Entry Issue does not lead to an "
             "appeal; report a problem with the online test under its own incident.",
         )
-    entries = s.answers["entries"]
+    entries = situation.answers["entries"]
     if entries == "SELECTED":
         # rule A-REOPEN-3
         return file_appeal(
-            REOPEN,
+            AppealType.REOPEN,
             "A-REOPEN-3",
             f"Only selected responses or scores of the {where} must be re-entered, so CalTAC "
             "re-opens its DEI entry.",
@@ -239,22 +273,22 @@ def _data_entry_issue(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
     why = "all responses or scores must be re-entered"
     if entries == "NOT_COMPLETABLE":
         why = "the entry was started but cannot be completed"
-    if s.test == "SUMMATIVE_ELPAC" and s.part == SPEAKING:
+    if situation.test == AssessmentCode.SUMMATIVE_ELPAC and situation.part == PartCode.SPEAKING:
         # rule A-RESET-4: under Data Entry Issue only the DEI event is reset.
         return _reset(
             "A-RESET-4",
             f"Under a Data Entry Issue only the DEI event of the {where} is reset, because {why}.",
-            a,
+            assessment,
         )
     # rule A-RESET-10
     return _reset(
         "A-RESET-10",
         f"The DEI event of the {where} is reset, and only that event, because {why}.",
-        a,
+        assessment,
     )
 
 
-HANDLERS: Final[MappingProxyType[str, Handler]] = MappingProxyType(
+RULES: Final[MappingProxyType[str, Rule]] = MappingProxyType(
     {
         "INCORRECT_ASSESSMENT": _incorrect_assessment,
         "RESOURCE_SETTING": _resource_setting,

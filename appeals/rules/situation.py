@@ -1,20 +1,22 @@
-"""Turn one untrusted situation (a JSON object from `stairs_rules`, or the wizard's cleaned data)
-into a `Situation`, or say which field is wrong.
+"""The input of the rules: one student's test in one incident (`Situation`, the fields of
+contracts.md), and `parse_situation`, which turns an untrusted JSON object (from `stairs_rules`
+or the wizard's cleaned data) into one, or says which field is wrong.
 
 Pure: no Django, no I/O. The first problem found wins, in the order of contracts.md's table
 (unknown fields first), and is raised as `SituationError(field, message)`; its `str()` is the
-command's "<field>: <what is wrong>".
+command's "<field>: <what is wrong>". Tests, parts and follow-up questions are checked against
+the catalog, so a test or an answer an administrator adds is accepted without a release.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
-from appeals.assessments import ASSESSMENTS, DELIVERIES, ONLINE
-from appeals.rules_base import IN_PROGRESS, TEST_STATUSES, Situation, SituationError
-from appeals.rules_catalog import CHOICE, YES_NO, IncidentType, RulesCatalog
+from appeals.rules.catalog import CHOICE, YES_NO, IncidentType, RulesCatalog
+from stairs.vocabulary import Delivery, TestStatus
 
 FIELDS: Final = (
     "incident",
@@ -30,8 +32,37 @@ FIELDS: Final = (
     "answers",
 )
 _FIELD_SET: Final = frozenset(FIELDS)
+# Plain strings, computed once: parsing runs per student (the benchmark's hot path).
+_DELIVERIES: Final = tuple(delivery.value for delivery in Delivery)
+_STATUSES: Final = tuple(status.value for status in TestStatus)
 MIN_GRADE: Final = 0  # kindergarten
 MAX_GRADE: Final = 12
+
+
+class SituationError(ValueError):
+    """A situation the rules cannot take; `str()` is contracts.md's "<field>: <what is wrong>"."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Situation:
+    """One student's test in one incident: the input fields of contracts.md."""
+
+    incident: str
+    test: str
+    grade: int
+    part: str | None = None
+    delivery: str = Delivery.ONLINE
+    questions_completed: int = 0
+    iep_or_504: bool = False
+    test_status: str = TestStatus.IN_PROGRESS
+    reset_by_appeal: bool = False
+    within_window: bool = True
+    answers: Mapping[str, str | bool] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def _type_name(value: object) -> str:
@@ -48,7 +79,8 @@ def _type_name(value: object) -> str:
     return "an object"
 
 
-def _one_of(values: tuple[str, ...] | list[str]) -> str:
+def one_of(values: tuple[str, ...] | list[str]) -> str:
+    """ "A, B or C" for messages."""
     return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
 
 
@@ -60,7 +92,7 @@ def _code(
             listed = (
                 "a code of the incident catalog"
                 if len(allowed) > 10
-                else f"one of {_one_of(tuple(allowed))}"
+                else f"one of {one_of(tuple(allowed))}"
             )
             raise SituationError(name, f"required, {listed}")
         return default
@@ -71,7 +103,7 @@ def _code(
         allowed = tuple(allowed)
         if len(allowed) > 10:  # the incident catalog: too long to list in one line
             raise SituationError(name, f"unknown {name} {value!r}")
-        raise SituationError(name, f"{value!r} is not one of {_one_of(allowed)}")
+        raise SituationError(name, f"{value!r} is not one of {one_of(allowed)}")
     return value
 
 
@@ -94,20 +126,20 @@ def _flag(raw: Mapping[str, Any], name: str, default: bool) -> bool:
     return value
 
 
-def _part(raw: Mapping[str, Any], test: str) -> str | None:
+def _part(raw: Mapping[str, Any], test: str, catalog: RulesCatalog) -> str | None:
     value = raw.get("part")
-    parts = ASSESSMENTS[test].parts
+    parts = catalog.assessments[test].part_codes
     if not parts:
         # C-1: CAST, CAA and CSA are counted as a whole; a part would be a mistake, not a hint.
         if value is not None:
             raise SituationError("part", f"{test} has no parts; leave part out")
         return None
     if value is None:
-        raise SituationError("part", f"required for {test}, one of {_one_of(parts)}")
+        raise SituationError("part", f"required for {test}, one of {one_of(parts)}")
     if not isinstance(value, str):
         raise SituationError("part", f"expected a string, got {_type_name(value)}")
     if value not in parts:
-        raise SituationError("part", f"{value!r} is not a part of {test}; use {_one_of(parts)}")
+        raise SituationError("part", f"{value!r} is not a part of {test}; use {one_of(parts)}")
     return value
 
 
@@ -115,37 +147,45 @@ def _answers(raw: Mapping[str, Any], incident: str, catalog: RulesCatalog) -> Ma
     value = raw.get("answers", {})
     if not isinstance(value, dict):
         raise SituationError("answers", f"expected an object, got {_type_name(value)}")
-    it = catalog.incidents[incident]
+    incident_type = catalog.incidents[incident]
     for key in value:
-        if it.question(key) is None:
-            asked = _one_of([q.key for q in it.questions]) if it.questions else "none"
+        if incident_type.question(key) is None:
+            asked = (
+                one_of([q.key for q in incident_type.questions])
+                if incident_type.questions
+                else "none"
+            )
             raise SituationError(
                 f"answers.{key}", f"not a follow-up question of {incident} (its questions: {asked})"
             )
     answers: dict[str, str | bool] = {}
-    for q in it.questions:
-        field = f"answers.{q.key}"
-        answer = value.get(q.key)
-        if q.answer_type == YES_NO:
+    for question in incident_type.questions:
+        name = f"answers.{question.key}"
+        answer = value.get(question.key)
+        if question.answer_type == YES_NO:
             if answer is None:
-                raise SituationError(field, f"required for {incident}, true or false")
+                raise SituationError(name, f"required for {incident}, true or false")
             if not isinstance(answer, bool):
-                raise SituationError(field, f"expected true or false, got {_type_name(answer)}")
-        elif q.answer_type == CHOICE:
-            codes = q.choice_codes
+                raise SituationError(name, f"expected true or false, got {_type_name(answer)}")
+        elif question.answer_type == CHOICE:
+            codes = question.choice_codes
             if answer is None:
-                raise SituationError(field, f"required for {incident}, one of {_one_of(codes)}")
+                raise SituationError(name, f"required for {incident}, one of {one_of(codes)}")
             if not isinstance(answer, str):
-                raise SituationError(field, f"expected a string, got {_type_name(answer)}")
+                raise SituationError(name, f"expected a string, got {_type_name(answer)}")
             if answer not in codes:
-                raise SituationError(field, f"{answer!r} is not one of {_one_of(codes)}")
-        answers[q.key] = answer
+                raise SituationError(name, f"{answer!r} is not one of {one_of(codes)}")
+        answers[question.key] = answer
     return MappingProxyType(answers)
 
 
-def not_applicable_message(it: IncidentType, test: str, part: str | None, delivery: str) -> str:
-    where = ASSESSMENTS[test].part_label(part) + (" on paper" if delivery != ONLINE else "")
-    return f"{it.code} does not apply to {where}; it is for {it.applicability()}"
+def not_applicable_message(
+    incident: IncidentType, test: str, part: str | None, delivery: str, catalog: RulesCatalog
+) -> str:
+    where = catalog.assessments[test].part_label(part)
+    if delivery != Delivery.ONLINE:
+        where += " on paper"
+    return f"{incident.code} does not apply to {where}; it is for {catalog.applicability(incident)}"
 
 
 def parse_situation(raw: object, catalog: RulesCatalog) -> Situation:
@@ -156,25 +196,27 @@ def parse_situation(raw: object, catalog: RulesCatalog) -> Situation:
     if unknown:
         raise SituationError(str(sorted(unknown, key=str)[0]), "unknown field")
     incident = _code(raw, "incident", catalog.incidents)
-    test = _code(raw, "test", ASSESSMENTS)
-    part = _part(raw, test)
+    test = _code(raw, "test", catalog.assessments)
+    part = _part(raw, test, catalog)
     grade = _whole_number(raw, "grade", None)
     if not MIN_GRADE <= grade <= MAX_GRADE:
         raise SituationError("grade", f"{grade} is outside 0-12 (0 is kindergarten)")
-    delivery = _code(raw, "delivery", DELIVERIES, ONLINE)
+    delivery = _code(raw, "delivery", _DELIVERIES, Delivery.ONLINE)
     questions_completed = _whole_number(raw, "questions_completed", 0)
     if questions_completed < 0:
         raise SituationError("questions_completed", f"{questions_completed} is negative")
     iep_or_504 = _flag(raw, "iep_or_504", False)
-    test_status = _code(raw, "test_status", TEST_STATUSES, IN_PROGRESS)
+    test_status = _code(raw, "test_status", _STATUSES, TestStatus.IN_PROGRESS)
     reset_by_appeal = _flag(raw, "reset_by_appeal", False)
     within_window = _flag(raw, "within_window", True)
     answers = _answers(raw, incident, catalog)
-    it = catalog.incidents[incident]
+    incident_type = catalog.incidents[incident]
     # The catalog's applicability is the wizard's radio list: a combination it would never offer
-    # is an input error, not a decision (see rules.not_applicable_message for the wording).
-    if not it.not_stairs_incident and not it.applies_to(test, part, delivery):
-        raise SituationError("incident", not_applicable_message(it, test, part, delivery))
+    # is an input error, not a decision.
+    if not incident_type.not_stairs_incident and not incident_type.applies_to(test, part, delivery):
+        raise SituationError(
+            "incident", not_applicable_message(incident_type, test, part, delivery, catalog)
+        )
     return Situation(
         incident=incident,
         test=test,

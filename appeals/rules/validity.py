@@ -1,17 +1,20 @@
-"""Invalidate family: A-INVAL-1 for the CAASPP, C-2 (notation instead) for the ELPAC."""
+"""Invalidate family: A-INVAL-1 for the CAASPP, C-2 (a notation instead) for the ELPAC, and the
+nonallowable-materials incident that resets below the A-RESET-9 limits and invalidates above."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
 from typing import Final
 
-from appeals.assessments import ELPAC, Assessment
-from appeals.rules_base import (
-    INVALIDATE,
-    RESET,
+from appeals.rules.catalog import (
+    INVALIDATE_LIMIT,
+    RESET_CAASPP_LIMIT,
+    AssessmentFacts,
+    RulesCatalog,
+)
+from appeals.rules.decision import (
     Decision,
-    Handler,
-    Situation,
+    Rule,
     completed,
     file_appeal,
     manual_review,
@@ -21,13 +24,10 @@ from appeals.rules_base import (
     questions,
     were,
 )
-from appeals.rules_catalog import (
-    INVALIDATE_LIMIT,
-    RESET_CAASPP_LIMIT,
-    RulesCatalog,
-)
+from appeals.rules.situation import Situation
+from stairs.vocabulary import ALTERNATE_ASSESSMENTS, AppealType, Program
 
-_VALIDITY_WHAT: Final = MappingProxyType(
+_GROUNDS: Final = MappingProxyType(
     {
         "SOCIAL_MEDIA_STUDENT": "A student posting secure test materials on social media",
         "RETAINED_MATERIALS": "A student copying, retaining or sharing secure test materials",
@@ -43,9 +43,11 @@ _VALIDITY_WHAT: Final = MappingProxyType(
 )
 
 
-def _grounds_for_invalidate(what: str, s: Situation, a: Assessment) -> Decision:
-    where = place(s, a)
-    if a.program == ELPAC:
+def _grounds_for_invalidate(
+    what: str, situation: Situation, assessment: AssessmentFacts
+) -> Decision:
+    where = place(situation, assessment)
+    if assessment.program == Program.ELPAC:
         # rule C-2: no Invalidate for the ELPAC; a domain-level irregularity notation instead.
         return no_appeal(
             "C-2",
@@ -55,46 +57,41 @@ def _grounds_for_invalidate(what: str, s: Situation, a: Assessment) -> Decision:
         )
     # rule A-INVAL-1
     return file_appeal(
-        INVALIDATE,
+        AppealType.INVALIDATE,
         "A-INVAL-1",
         f"{what} is grounds for CDE to invalidate the {where}: it is scored with an "
         "irregularity note and counts as participating but not proficient.",
     )
 
 
-def _validity(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
-    return _grounds_for_invalidate(_VALIDITY_WHAT[s.incident], s, a)
+def _validity(situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog) -> Decision:
+    return _grounds_for_invalidate(_GROUNDS[situation.incident], situation, assessment)
 
 
-def _social_media_adult(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
-    # rule S-3: a breach; nothing is filed against a student's test.
-    return no_appeal(
-        "S-3",
-        "Social-media exposure by an adult is a breach with no student appeal: the LEA "
-        "coordinator phones CDE and CalTAC at once, and CDE reviews the case.",
-    )
-
-
-def _adult_interference(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
-    what = str(s.answers["what"])
-    is_caa = a.code.startswith("CAA_")
-    if what == "MODIFIED_RESPONSES" and is_caa:
+def _adult_interference(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
+    what = str(situation.answers["what"])
+    alternate = situation.test in ALTERNATE_ASSESSMENTS
+    if what == "MODIFIED_RESPONSES" and alternate:
         # rule A-INVAL-1 item 3: "This does not apply to the CAAs" (the examiner records the
         # student's responses on a CAA).
         return no_appeal(
             "A-INVAL-1",
-            f"An adult modifying responses is not grounds to invalidate the {a.label}, where the "
-            "test examiner records the student's responses; CDE may still review the case.",
+            f"An adult modifying responses is not grounds to invalidate the {assessment.label}, "
+            "where the test examiner records the student's responses; CDE may still review the "
+            "case.",
         )
-    if what in ("SOMEONE_ELSE_ACCESSED", "ACCESS_AS_ACCOMMODATION") and is_caa:
+    if what in ("SOMEONE_ELSE_ACCESSED", "ACCESS_AS_ACCOMMODATION") and alternate:
         # rule A-INVAL-1 item 4: not when "the student was taking the CAAs".
         return no_appeal(
             "A-INVAL-1",
-            f"Someone else accessing the test is not grounds to invalidate the {a.label}, which "
-            "is given one-on-one with the examiner; CDE may still review the case.",
+            f"Someone else accessing the test is not grounds to invalidate the "
+            f"{assessment.label}, which is given one-on-one with the examiner; CDE may still "
+            "review the case.",
         )
     if what == "ACCESS_AS_ACCOMMODATION":
-        if s.iep_or_504:
+        if situation.iep_or_504:
             # rule A-INVAL-1 item 4: unless an allowable accommodation in the student's IEP.
             return no_appeal(
                 "A-INVAL-1",
@@ -105,52 +102,54 @@ def _adult_interference(s: Situation, a: Assessment, c: RulesCatalog) -> Decisio
         return _grounds_for_invalidate(
             "Someone else accessing the test for a student without an IEP or Section 504 plan "
             "(so not as an allowed accommodation)",
-            s,
-            a,
+            situation,
+            assessment,
         )
-    return _grounds_for_invalidate(_VALIDITY_WHAT[what], s, a)
+    return _grounds_for_invalidate(_GROUNDS[what], situation, assessment)
 
 
-def _nonallowable_materials(s: Situation, a: Assessment, c: RulesCatalog) -> Decision:
-    if a.program == ELPAC:
-        return _validity(s, a, c)  # rule C-2
-    where = place(s, a)
-    n = s.questions_completed
-    reset_below = c.limit(RESET_CAASPP_LIMIT, s.test, s.part)
-    invalidate_above = c.limit(INVALIDATE_LIMIT, s.test, s.part)
+def _nonallowable_materials(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
+    if assessment.program == Program.ELPAC:
+        return _validity(situation, assessment, catalog)  # rule C-2
+    where = place(situation, assessment)
+    count = situation.questions_completed
+    reset_below = catalog.limit(RESET_CAASPP_LIMIT, situation.test, situation.part)
+    invalidate_above = catalog.limit(INVALIDATE_LIMIT, situation.test, situation.part)
     if reset_below is None:
         return no_limit(RESET_CAASPP_LIMIT, where)
     if invalidate_above is None:
         return no_limit(INVALIDATE_LIMIT, where)
-    if n < reset_below:
+    if count < reset_below:
         # rule A-RESET-9
         return file_appeal(
-            RESET,
+            AppealType.RESET,
             "A-RESET-9",
             f"Reset is allowed for the {where} because fewer than {completed(reset_below)} "
-            f"with the nonallowable materials; {were(n)}.",
+            f"with the nonallowable materials; {were(count)}.",
         )
-    if n > invalidate_above:
+    if count > invalidate_above:
         # rule A-INVAL-1 item 10
         return file_appeal(
-            INVALIDATE,
+            AppealType.INVALIDATE,
             "A-INVAL-1",
             f"Invalidate is required for the {where} because more than "
-            f"{completed(invalidate_above)} with the nonallowable materials; {were(n)}.",
+            f"{completed(invalidate_above)} with the nonallowable materials; {were(count)}.",
         )
-    # The documents' gap: A-RESET-9 resets below the limit and A-INVAL-1 invalidates above it.
+    # The gap: A-RESET-9 resets below the limit and A-INVAL-1 invalidates above it.
     return manual_review(
         "A-INVAL-1",
-        f"Exactly {questions(n)} of the {where} {'was' if n == 1 else 'were'} completed: Reset "
-        f"needs fewer than {reset_below} (A-RESET-9) and Invalidate more than {invalidate_above} "
-        "(A-INVAL-1), so the documents leave this count open and CDE decides by hand.",
+        f"Exactly {questions(count)} of the {where} {'was' if count == 1 else 'were'} completed: "
+        f"Reset needs fewer than {reset_below} (A-RESET-9) and Invalidate more than "
+        f"{invalidate_above} (A-INVAL-1), so the documents leave this count open and CDE decides "
+        "by hand.",
     )
 
 
-HANDLERS: Final[MappingProxyType[str, Handler]] = MappingProxyType(
+RULES: Final[MappingProxyType[str, Rule]] = MappingProxyType(
     {
         "SOCIAL_MEDIA_STUDENT": _validity,
-        "SOCIAL_MEDIA_ADULT": _social_media_adult,
         "RETAINED_MATERIALS": _validity,
         "ADULT_INTERFERENCE": _adult_interference,
         "NONALLOWABLE_MATERIALS": _nonallowable_materials,

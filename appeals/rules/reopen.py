@@ -1,0 +1,73 @@
+"""Re-open family: A-REOPEN-1 (a test that expired or was submitted before the student could
+finish) and A-REOPEN-4 (how long a re-opened CAASPP test stays open). A-REOPEN-2 and A-REOPEN-3
+come with their incidents in reset.py."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+from appeals.rules.catalog import AssessmentFacts, RulesCatalog
+from appeals.rules.decision import Decision, Rule, file_appeal, no_appeal, place
+from appeals.rules.situation import Situation
+from stairs.vocabulary import AppealType, Program
+
+
+def expiry_note(situation: Situation, assessment: AssessmentFacts) -> str:
+    """ " (it expires 45 calendar days after the student starts it)", from the catalog (T-1)."""
+    days = assessment.expiry_days(situation.part)
+    if not days:
+        return ""
+    # T-1: a CAASPP part counts from the student's start, an ELPAC domain from its opening.
+    since = "it is opened" if assessment.program == Program.ELPAC else "the student starts it"
+    return f" (it expires {days} calendar days after {since})"
+
+
+_CAUSES: Final = MappingProxyType(
+    {
+        "EXCUSED_ABSENCE": "an unanticipated excused absence",
+        "SCHOOL_CLOSURE": "an unanticipated school closure",
+    }
+)
+
+
+def _test_expired(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
+    cause = str(situation.answers["cause"])
+    where = place(situation, assessment)
+    if cause not in _CAUSES:
+        # rule A-REOPEN-1: only an unanticipated excused absence or school closure.
+        return no_appeal(
+            "A-REOPEN-1",
+            f"A Re-open of the expired {where} is allowed only for an unanticipated excused "
+            "absence or school closure, so this incident is nonappealable.",
+        )
+    # A-REOPEN-4: a CAASPP test re-opened after expiry stays open 10 calendar days.
+    resumes = "; it stays open 10 calendar days" if assessment.program == Program.CAASPP else ""
+    return file_appeal(
+        AppealType.REOPEN,
+        "A-REOPEN-1",
+        f"The student could not finish the {where}{expiry_note(situation, assessment)} because "
+        f"of {_CAUSES[cause]}, so CalTAC can re-open it at the last unanswered item{resumes}.",
+    )
+
+
+def _submitted_early(
+    situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
+) -> Decision:
+    # rule A-REOPEN-1 (accidental submission); A-REOPEN-4: it reopens at the last page.
+    return file_appeal(
+        AppealType.REOPEN,
+        "A-REOPEN-1",
+        f"The {place(situation, assessment)} was submitted before the student finished, so "
+        "CalTAC can re-open it at the last page when the student is ready.",
+    )
+
+
+RULES: Final[MappingProxyType[str, Rule]] = MappingProxyType(
+    {
+        "TEST_EXPIRED": _test_expired,
+        "SUBMITTED_EARLY": _submitted_early,
+    }
+)
