@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from accounts import access
-from accounts.models import STATE_ROLES, Organization, Role, User
+from accounts.models import Organization, Role, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -88,49 +88,74 @@ class SecurityFormsForm(forms.Form):
         return signature
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):
-    default_error_messages = {
-        "invalid_choice": "Choose one of the organizations listed: your own LEA or its schools."
-    }
-
-    def label_from_instance(self, obj: Organization) -> str:
-        if obj.parent_id:
-            return f"{obj.parent.name} / {obj.name} ({obj.cds_code})"
-        return str(obj)
+def _organization_label(organization: Organization) -> str:
+    if organization.parent_id:
+        return f"{organization.parent.name} / {organization.name} ({organization.cds_code})"
+    return str(organization)
 
 
-class RoleChoiceField(forms.ChoiceField):
-    """Lists only the roles the actor may grant, but accepts any real role, so that a role
-    above the actor's level reaches the service and is refused with the reason (U-3)."""
+class GrantChoiceField(forms.ChoiceField):
+    """One choice of a role at an organization: only the pairs the actor may grant are listed
+    (U-2, U-3), so an impossible pair such as a site role at an LEA is never offered.
 
+    A posted pair that is not listed but names a real role and organization is let through to
+    the service, which refuses it with the reason (``access.grant_refusal``).
+    """
+
+    SEPARATOR = ":"
     default_error_messages = {"invalid_choice": "Choose one of the roles listed."}
 
     def valid_value(self, value: str) -> bool:
-        return value in Role.values
+        return self.parse(value) is not None
+
+    @classmethod
+    def value_for(cls, role: str, organization: Organization) -> str:
+        return f"{organization.pk}{cls.SEPARATOR}{role}"
+
+    @classmethod
+    def parse(cls, value: str) -> tuple[str, int] | None:
+        org_id, _, role = str(value).partition(cls.SEPARATOR)
+        if role not in Role.values or not org_id.isdigit():
+            return None
+        return role, int(org_id)
 
 
 class GrantFieldsMixin(forms.Form):
-    """The role and organization pair of a grant, limited to what the actor may grant."""
+    """The role and organization of a grant, as one choice among the pairs the actor may grant.
 
-    role = RoleChoiceField(label="Role", choices=())
-    organization = OrganizationChoiceField(
-        label="Organization",
-        queryset=Organization.objects.none(),
-        empty_label="Choose an organization",
-    )
+    ``cleaned_data`` carries ``role`` and ``organization`` separately, as the services take them.
+    """
+
+    grant = GrantChoiceField(label="Role and organization", choices=())
+    # The services name the field at fault; both halves of the pair live in ``grant``.
+    service_error_fields = {"role": "grant", "organization": "grant"}
 
     def setup_grant_fields(self, actor: User) -> None:
         self.actor = actor
-        orgs = access.manageable_organizations_for(actor).order_by("parent__name", "kind", "name")
-        self.fields["organization"].queryset = orgs
-        # Offer every role the actor can grant somewhere; the pair is checked by the service.
-        if access.scope_for(actor).manages_everything:
-            roles = set(Role.values)
-        else:
-            roles = set(Role.values) - STATE_ROLES
-        self.fields["role"].choices = [("", "Choose a role")] + [
-            (value, label) for value, label in Role.choices if value in roles
-        ]
+        choices: list = [("", "Choose a role and organization")]
+        for organization, roles in access.grantable_pairs(actor):
+            options = [
+                (
+                    GrantChoiceField.value_for(role, organization),
+                    f"{Role(role).label} at {organization.name}",
+                )
+                for role in roles
+            ]
+            choices.append((_organization_label(organization), options))
+        self.fields["grant"].choices = choices
+
+    def clean_grant(self) -> tuple[str, Organization]:
+        role, org_id = GrantChoiceField.parse(self.cleaned_data["grant"])
+        organization = Organization.objects.filter(pk=org_id).first()
+        if organization is None:
+            raise forms.ValidationError(self.fields["grant"].error_messages["invalid_choice"])
+        return role, organization
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "grant" in cleaned:
+            cleaned["role"], cleaned["organization"] = cleaned.pop("grant")
+        return cleaned
 
 
 class UserCreateForm(GrantFieldsMixin):
@@ -138,7 +163,7 @@ class UserCreateForm(GrantFieldsMixin):
     full_name = forms.CharField(label="Full name", max_length=150)
     phone = forms.CharField(label="Phone", max_length=30, required=False)
 
-    field_order = ["email", "full_name", "phone", "role", "organization"]
+    field_order = ["email", "full_name", "phone", "grant"]
 
     def __init__(self, *args, actor: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)

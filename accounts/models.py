@@ -234,18 +234,22 @@ KIND_WITH_ARTICLE = {
 }
 
 
+def role_misfit(role: str, organization: Organization) -> str | None:
+    """Why ``role`` does not belong on ``organization``'s kind (U-2), or None when it does."""
+    expected = ROLE_ORGANIZATION_KIND[role]
+    if organization.kind == expected:
+        return None
+    return (
+        f"{Role(role).label} is a role for {KIND_WITH_ARTICLE[expected]}, "
+        f"not for {KIND_WITH_ARTICLE[organization.kind]}."
+    )
+
+
 def validate_role_fits_organization(role: str, organization: Organization) -> None:
     """Refuse a grant whose role does not belong on that kind of organization (U-2)."""
-    expected = ROLE_ORGANIZATION_KIND[role]
-    if organization.kind != expected:
-        raise ValidationError(
-            {
-                "organization": (
-                    f"{Role(role).label} is a role for {KIND_WITH_ARTICLE[expected]}, "
-                    f"not for {KIND_WITH_ARTICLE[organization.kind]}."
-                )
-            }
-        )
+    misfit = role_misfit(role, organization)
+    if misfit:
+        raise ValidationError({"organization": misfit})
 
 
 class AccountEventKind(models.TextChoices):

@@ -8,14 +8,12 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import (
-    STATE_ROLES,
     AccountEvent,
     AccountEventKind,
     Organization,
     Role,
     RoleGrant,
     User,
-    validate_role_fits_organization,
 )
 
 
@@ -33,16 +31,10 @@ def _record(
 
 
 def _check_grant_allowed(*, actor: User, role: str, organization: Organization) -> None:
-    """U-3: a grant inside the actor's own LEA, at LEA level or lower; CDE admins anywhere."""
-    if not access.manageable_organizations_for(actor).filter(pk=organization.pk).exists():
-        raise ValidationError(
-            {"organization": "You can grant roles only inside your own LEA and its schools."}
-        )
-    if role in STATE_ROLES and not access.scope_for(actor).manages_everything:
-        raise ValidationError(
-            {"role": f"You cannot grant {Role(role).label}: it is above your level."}
-        )
-    validate_role_fits_organization(role, organization)
+    # The rule itself lives in access.grant_refusal, the same one the forms list pairs from.
+    refusal = access.grant_refusal(actor, role, organization)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _locked_managed_user(*, actor: User, user_id: int) -> User:

@@ -28,7 +28,9 @@ USERS_PER_PAGE = 25
 def _apply_service_error(form, error: ValidationError) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
     if hasattr(error, "error_dict"):
+        aliases = getattr(form, "service_error_fields", {})
         for field, errors in error.error_dict.items():
+            field = aliases.get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)

@@ -1,5 +1,7 @@
 """User management inside the app (domain.md U-3), for every role."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -10,10 +12,14 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 
+def _pair(role, organization) -> str:
+    """The value of one "role at organization" choice of the grant forms."""
+    return f"{organization.pk}:{role}"
+
+
 def _grant(client, user, role, organization):
     return client.post(
-        reverse("accounts:grant_add", args=[user.pk]),
-        {"role": role, "organization": organization.pk},
+        reverse("accounts:grant_add", args=[user.pk]), {"grant": _pair(role, organization)}
     )
 
 
@@ -24,8 +30,7 @@ def _create(client, organization, role, email="new.person@alder.example.org"):
             "email": email,
             "full_name": "New Person",
             "phone": "555-0100",
-            "role": role,
-            "organization": organization.pk,
+            "grant": _pair(role, organization),
         },
     )
 
@@ -61,8 +66,8 @@ def test_lea_coordinator_cannot_create_an_account_in_another_lea(client, tree, l
     response = _create(client, tree.school_b1, Role.TEST_ADMINISTRATOR)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Choose one of the organizations listed: your own LEA or its schools." in body
-    assert 'id="id_organization"' in body and "is-invalid" in body
+    assert "You can grant roles only inside your own LEA and its schools." in body
+    assert 'id="id_grant"' in body and "is-invalid" in body
     assert not User.objects.filter(email="new.person@alder.example.org").exists()
 
 
@@ -86,6 +91,57 @@ def test_role_that_does_not_fit_the_organization_is_refused_next_to_the_field(
         response.content.decode()
     )
     assert not User.objects.filter(email="new.person@alder.example.org").exists()
+
+
+def _offered_pairs(body: str) -> set[str]:
+    select = body.split('id="id_grant"', 1)[1].split("</select>", 1)[0]
+    return {value for value in re.findall(r'<option value="([^"]*)"', select) if value}
+
+
+@pytest.mark.parametrize("url_name", ["accounts:user_create", "accounts:user_detail"])
+def test_forms_offer_only_possible_role_and_organization_pairs(
+    client, tree, lea_coordinator, colleague, url_name
+):
+    # rule U-2 and U-3: no site role at an LEA, nothing outside the own LEA, nothing above it
+    client.force_login(lea_coordinator)
+    args = [colleague.pk] if url_name == "accounts:user_detail" else []
+    body = client.get(reverse(url_name, args=args)).content.decode()
+    site_roles = [
+        Role.SITE_CAASPP_COORDINATOR,
+        Role.SITE_ELPAC_COORDINATOR,
+        Role.TEST_ADMINISTRATOR,
+    ]
+    assert _offered_pairs(body) == {
+        _pair(Role.LEA_CAASPP_COORDINATOR, tree.lea_a),
+        _pair(Role.LEA_ELPAC_COORDINATOR, tree.lea_a),
+        *(
+            _pair(role, school)
+            for role in site_roles
+            for school in (tree.school_a1, tree.school_a2)
+        ),
+    }
+    assert "Test Administrator / Test Examiner at Alder Middle" in body
+
+
+def test_an_impossible_pair_posted_anyway_is_refused_next_to_the_field(
+    client, tree, lea_coordinator, colleague
+):
+    # rule U-2: the service refuses what the form never offers
+    client.force_login(lea_coordinator)
+    response = _grant(client, colleague, Role.TEST_ADMINISTRATOR, tree.lea_a)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Test Administrator / Test Examiner is a role for a school, not for an LEA." in body
+    assert 'id="id_grant"' in body and "is-invalid" in body
+    assert colleague.grants.count() == 1
+
+
+def test_a_pair_naming_no_real_organization_is_refused(client, lea_coordinator, colleague):
+    client.force_login(lea_coordinator)
+    for value in ("999999:TEST_ADMINISTRATOR", "x:TEST_ADMINISTRATOR", "1:NOT_A_ROLE", ""):
+        response = client.post(reverse("accounts:grant_add", args=[colleague.pk]), {"grant": value})
+        assert response.status_code == 400
+    assert colleague.grants.count() == 1
 
 
 def test_duplicate_email_is_refused(client, tree, lea_coordinator, colleague):
@@ -218,7 +274,9 @@ def test_grant_in_another_lea_is_refused_next_to_the_field(
     client.force_login(lea_coordinator)
     response = _grant(client, colleague, Role.TEST_ADMINISTRATOR, tree.school_b1)
     assert response.status_code == 400
-    assert "Choose one of the organizations listed" in response.content.decode()
+    assert "You can grant roles only inside your own LEA and its schools." in (
+        response.content.decode()
+    )
     assert colleague.grants.count() == 1
 
 
