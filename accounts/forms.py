@@ -182,4 +182,18 @@ class UserEditForm(forms.Form):
 
 
 class UserSearchForm(forms.Form):
-    q = forms.CharField(label="Search by name or email", required=False, max_length=100)
+    # Not stripped by the field: a query of spaces only is a mistake to point out, not an
+    # empty search that lists everyone.
+    q = forms.CharField(
+        label="Search by name or email",
+        required=False,
+        max_length=100,
+        strip=False,
+        error_messages={"max_length": "Type at most 100 characters (you typed %(show_value)d)."},
+    )
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        if query and not query.strip():
+            raise forms.ValidationError("Type part of a name or an email address, not only spaces.")
+        return query.strip()

@@ -88,10 +88,14 @@ def _require_user_manager(request: HttpRequest) -> None:
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_user_manager(request)
     form = UserSearchForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        # An invalid query shows its error and no list, rather than every account under
+        # "accounts matching ...".
+        return render(request, "accounts/user_list.html", {"form": form, "page": None})
+    query = form.cleaned_data["q"] if form.is_bound else ""
     users = access.users_for(request.user)
-    if form.is_valid() and form.cleaned_data["q"]:
-        q = form.cleaned_data["q"].strip()
-        users = users.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
+    if query:
+        users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
     visible_orgs = access.organizations_for(request.user).values("pk")
     users = users.order_by("full_name", "email").prefetch_related(
         Prefetch(
@@ -102,7 +106,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         )
     )
     page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"form": form, "page": page})
+    return render(request, "accounts/user_list.html", {"form": form, "page": page, "query": query})
 
 
 def _visible_user(request: HttpRequest, pk: int) -> User:

@@ -179,6 +179,47 @@ def test_user_list_search(client, lea_coordinator, colleague):
     assert lea_coordinator.email not in body
 
 
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("x" * 101, "Type at most 100 characters"),
+        ("   ", "Type part of a name or an email address"),
+    ],
+)
+def test_invalid_user_search_shows_its_error_and_no_list(
+    client, lea_coordinator, colleague, query, message
+):
+    client.force_login(lea_coordinator)
+    response = client.get(reverse("accounts:user_list"), {"q": query})
+    body = response.content.decode()
+    assert message in body
+    # The error sits next to the field, tied to it for screen readers.
+    assert 'aria-describedby="id_q_error"' in body and 'id="id_q_error"' in body
+    assert "is-invalid" in body
+    # No list at all: not everyone under "accounts matching ...".
+    assert colleague.email not in body and "matching" not in body
+    assert response.context["page"] is None
+
+
+@pytest.mark.parametrize("persona", ["colleague", "outsider"])
+def test_user_search_never_lists_accounts_outside_the_scope(request, client, tree, persona):
+    # rule U-4: the search runs inside the coordinator's LEA only
+    client.force_login(request.getfixturevalue("lea_coordinator"))
+    other = request.getfixturevalue(persona)
+    response = client.get(reverse("accounts:user_list"), {"q": other.email})
+    listed = list(response.context["page"].object_list)
+    assert listed == ([other] if persona == "colleague" else [])
+    detail = reverse("accounts:user_detail", args=[other.pk])
+    assert (detail in response.content.decode()) == (persona == "colleague")
+
+
+def test_a_search_of_exactly_100_characters_is_valid(client, lea_coordinator):
+    client.force_login(lea_coordinator)
+    response = client.get(reverse("accounts:user_list"), {"q": "y" * 100})
+    assert response.context["page"] is not None
+    assert f"0 accounts matching “{'y' * 100}”" in response.content.decode()
+
+
 def test_user_list_query_count_does_not_grow_with_rows(
     client, tree, lea_coordinator, django_assert_num_queries
 ):

@@ -54,3 +54,39 @@ def test_lea_coordinator_adds_a_test_administrator(
     expect(page.get_by_role("status")).to_contain_text("is deactivated")
     assert_axe_clean(page)
     assert not User.objects.get(email="terry@alder.example.org").is_active
+
+
+def test_user_search_on_a_phone_keeps_long_text_inside_the_page(
+    page: Page, live_server, tree, lea_coordinator
+):
+    # An account with a long unbroken address, and a search of 100 unbroken characters.
+    from tests.factories import user_with_role
+
+    user_with_role(
+        Role.TEST_ADMINISTRATOR,
+        tree.school_a1,
+        email="a.very.long.unbroken.address.of.a.test.administrator@alder.example.org",
+        full_name="Longname Alder",
+    )
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(page, live_server, lea_coordinator)
+    page.goto(f"{live_server.url}/accounts/users/")
+
+    def page_width_fits() -> bool:
+        return page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+
+    assert page_width_fits()
+    page.get_by_label("Search by name or email").fill("z" * 100)
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("caption")).to_contain_text("0 accounts matching")
+    assert page_width_fits()
+    assert_axe_clean(page)
+
+    # Spaces only: the error by the field, and no list.
+    page.get_by_label("Search by name or email").fill("   ")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("not only spaces")).to_be_visible()
+    expect(page.get_by_role("table")).to_have_count(0)
+    assert_axe_clean(page)
