@@ -35,8 +35,8 @@ def axes_username(request, credentials: dict | None = None) -> str:
 class StairsPasswordResetForm(PasswordResetForm):
     """Password reset, also for an account that was created without a password.
 
-    Accounts are created by coordinators with no password; the person sets one through this
-    form (an invitation is the same email with a welcome text). STAIRS has no external sign-in
+    Accounts are created by coordinators with no password; the person sets one through the
+    invitation (accounts/emails.py) or through this form. STAIRS has no external sign-in
     whose accounts must be kept away from password resets, so every active account qualifies.
     """
 
@@ -48,16 +48,6 @@ class StairsPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str):
         return User.objects.filter(email__iexact=email.strip(), is_active=True)
-
-    def send_invitation(self, request, user: User) -> None:
-        """Email a new account's owner a link to choose their first password."""
-        self.cleaned_data = {"email": user.email}
-        self.save(
-            request=request,
-            use_https=request.is_secure(),
-            subject_template_name="accounts/email/invitation_subject.txt",
-            email_template_name="accounts/email/invitation.txt",
-        )
 
 
 class SecurityFormsForm(forms.Form):
@@ -164,6 +154,9 @@ class UserCreateForm(GrantFieldsMixin):
     phone = forms.CharField(label="Phone", max_length=30, required=False)
 
     field_order = ["email", "full_name", "phone", "grant"]
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
 
     def __init__(self, *args, actor: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -15,12 +15,11 @@ from accounts import access, services
 from accounts.forms import (
     GrantAddForm,
     SecurityFormsForm,
-    StairsPasswordResetForm,
     UserCreateForm,
     UserEditForm,
     UserSearchForm,
 )
-from accounts.models import LEA_COORDINATOR_ROLES, AccountEvent, RoleGrant, User
+from accounts.models import LEA_COORDINATOR_ROLES, AccountEvent, Role, RoleGrant, User
 
 USERS_PER_PAGE = 25
 
@@ -179,19 +178,23 @@ def user_create(request: HttpRequest) -> HttpResponse:
     _require_user_manager(request)
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            user = services.user_create(actor=request.user, **form.cleaned_data)
+            services.user_create(
+                actor=request.user, site_url=request.build_absolute_uri("/").rstrip("/"), **data
+            )
         except ValidationError as error:
             _apply_service_error(form, error)
         else:
-            # Sent now rather than through the outbox: the link is a secret that should not
-            # sit in the database.
-            StairsPasswordResetForm().send_invitation(request, user)
+            # The same words and the same next page whether the email was new or already had
+            # an account (perhaps in another LEA): the answer reveals nothing outside scope.
+            # The email is only queued, so the page does not claim it was sent.
             messages.success(
                 request,
-                f"Account created. We emailed {user.email} a link to choose a password.",
+                f"{data['email']} has the role {Role(data['role']).label} at "
+                f"{data['organization'].name}. An invitation is on its way to {data['email']}.",
             )
-            return redirect("accounts:user_detail", pk=user.pk)
+            return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 

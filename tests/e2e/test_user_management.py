@@ -43,6 +43,13 @@ def test_lea_coordinator_adds_a_test_administrator(
         f"{tree.school_a2.pk}:{Role.TEST_ADMINISTRATOR}"
     )
     page.get_by_role("button", name="Create the account").click()
+    # The same answer whether or not the email had an account (B6); the email is queued (B7).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Users")
+    expect(page.get_by_role("status")).to_contain_text(
+        "An invitation is on its way to terry@alder.example.org."
+    )
+    assert_axe_clean(page)
+    page.get_by_role("link", name="Terry Alder").click()
     expect(page).to_have_url(re.compile(r"/accounts/users/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Terry Alder")
     expect(
