@@ -107,6 +107,18 @@ def has_role(user: User, *roles: str) -> bool:
     return bool(scope_for(user).roles & set(roles))
 
 
+def security_forms_pending(user: User) -> bool:
+    """U-5: an LEA coordinator who has not signed both security forms may use nothing else yet.
+
+    The gate middleware and the navigation both ask this, so nothing offered bounces.
+    """
+    return (
+        user.is_authenticated
+        and not user.has_signed_security_forms
+        and has_role(user, *LEA_COORDINATOR_ROLES)
+    )
+
+
 def organizations_for(user: User) -> QuerySet[Organization]:
     """Organizations the user can see: all for CDE and CalTAC, else their LEAs and schools."""
     scope = scope_for(user)

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from accounts import access
 from accounts.models import Organization, Role, User
+from accounts.phone import PHONE_HELP, normalize_us_phone
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -148,10 +149,25 @@ class GrantFieldsMixin(forms.Form):
         return cleaned
 
 
+class PhoneField(forms.CharField):
+    """A US phone number, optional, stored as "(916) 555-0100"."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", "Phone")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("help_text", PHONE_HELP)
+        super().__init__(**kwargs)
+
+    def clean(self, value: str) -> str:
+        value = super().clean(value)
+        return normalize_us_phone(value) if value else ""
+
+
 class UserCreateForm(GrantFieldsMixin):
     email = forms.EmailField(label="Email address", max_length=254)
     full_name = forms.CharField(label="Full name", max_length=150)
-    phone = forms.CharField(label="Phone", max_length=30, required=False)
+    phone = PhoneField()
 
     field_order = ["email", "full_name", "phone", "grant"]
 
@@ -171,7 +187,7 @@ class GrantAddForm(GrantFieldsMixin):
 
 class UserEditForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150)
-    phone = forms.CharField(label="Phone", max_length=30, required=False)
+    phone = PhoneField()
 
 
 class UserSearchForm(forms.Form):

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.phone import PHONE_HELP, validate_us_phone
+
 
 class OrganizationKind(models.TextChoices):
     STATE = "STATE", "State (CDE)"
@@ -157,7 +159,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField("full name", max_length=150)
-    phone = models.CharField("phone", max_length=30, blank=True)
+    phone = models.CharField(
+        "phone", max_length=30, blank=True, validators=[validate_us_phone], help_text=PHONE_HELP
+    )
     is_active = models.BooleanField("active", default=True)
     is_staff = models.BooleanField("Django admin access", default=False)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -15,6 +15,7 @@ from accounts.models import (
     RoleGrant,
     User,
 )
+from accounts.phone import normalize_us_phone
 
 
 def _record(
@@ -35,6 +36,14 @@ def _check_grant_allowed(*, actor: User, role: str, organization: Organization) 
     refusal = access.grant_refusal(actor, role, organization)
     if refusal:
         raise ValidationError(refusal)
+
+
+def _phone(phone: str) -> str:
+    """The phone written one way, or the refusal next to the phone field."""
+    try:
+        return normalize_us_phone(phone) if phone else ""
+    except ValidationError as error:
+        raise ValidationError({"phone": error.messages}) from None
 
 
 def _locked_managed_user(*, actor: User, user_id: int) -> User:
@@ -80,6 +89,7 @@ def user_create(
     typed are used only for a new account: an existing person's details are theirs to keep.
     """
     _check_grant_allowed(actor=actor, role=role, organization=organization)
+    phone = _phone(phone)
     email = email.strip().lower()
     existing = User.objects.select_for_update().filter(email__iexact=email).first()
     if existing is None:
@@ -139,6 +149,7 @@ def _record_grant(*, actor: User, user: User, role: str, organization: Organizat
 @transaction.atomic
 def user_update(*, actor: User, user: User, full_name: str, phone: str) -> User:
     """Change an account's name and phone (the email is the sign-in and stays)."""
+    phone = _phone(phone)
     locked = _locked_managed_user(actor=actor, user_id=user.pk)
     changes = []
     if locked.full_name != full_name:

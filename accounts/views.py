@@ -145,14 +145,25 @@ def _user_detail_page(
     request: HttpRequest, user: User, grant_form: GrantAddForm | None, status: int = 200
 ) -> HttpResponse:
     can_manage = access.managed_users_for(request.user).filter(pk=user.pk).exists()
+    # Actions the services always refuse are not offered: nobody deactivates themselves or
+    # changes their own roles (U-3), and an account's last role is not removed.
+    is_self = user.pk == request.user.pk
+    can_change_roles = can_manage and not is_self
     visible_orgs = access.organizations_for(request.user).values("pk")
-    grants = (
+    grants = list(
         user.grants.filter(organization__in=visible_orgs)
         .select_related("organization", "organization__parent")
         .order_by("role")
     )
-    if can_manage and grant_form is None:
+    can_remove_grants = can_change_roles and user.grants.count() > 1
+    if can_change_roles and grant_form is None:
         grant_form = GrantAddForm(actor=request.user)
+    elif not can_change_roles and grant_form is not None and grant_form.errors:
+        # A refused grant on a page that offers no grant form (one's own account): the reason
+        # still shows, at the top of the page.
+        for errors in grant_form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return render(
         request,
         "accounts/user_detail.html",
@@ -161,7 +172,9 @@ def _user_detail_page(
             "grants": grants,
             "events": _visible_history(request.user, user),
             "can_manage": can_manage,
-            "grant_form": grant_form if can_manage else None,
+            "is_self": is_self,
+            "can_remove_grants": can_remove_grants,
+            "grant_form": grant_form if can_change_roles else None,
         },
         status=status,
     )

@@ -29,7 +29,7 @@ def _create(client, organization, role, email="new.person@alder.example.org"):
         {
             "email": email,
             "full_name": "New Person",
-            "phone": "555-0100",
+            "phone": "(916) 555-0100",
             "grant": _pair(role, organization),
         },
     )
@@ -240,7 +240,7 @@ def test_lea_coordinator_edits_and_deactivates_an_account(client, lea_coordinato
     client.force_login(lea_coordinator)
     response = client.post(
         reverse("accounts:user_edit", args=[colleague.pk]),
-        {"full_name": "Robert Alder", "phone": "555-0199"},
+        {"full_name": "Robert Alder", "phone": "(916) 555-0199"},
     )
     assert response.status_code == 302
     response = client.post(reverse("accounts:user_deactivate", args=[colleague.pk]))
@@ -248,7 +248,7 @@ def test_lea_coordinator_edits_and_deactivates_an_account(client, lea_coordinato
     colleague.refresh_from_db()
     assert (colleague.full_name, colleague.phone, colleague.is_active) == (
         "Robert Alder",
-        "555-0199",
+        "(916) 555-0199",
         False,
     )
     kinds = list(AccountEvent.objects.filter(subject=colleague).values_list("kind", flat=True))
