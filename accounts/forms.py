@@ -94,7 +94,7 @@ class GrantChoiceField(forms.ChoiceField):
     """
 
     SEPARATOR = ":"
-    default_error_messages = {"invalid_choice": "Choose one of the roles listed."}
+    default_error_messages = {"invalid_choice": "Choose a role and organization from the list."}
 
     def valid_value(self, value: str) -> bool:
         return self.parse(value) is not None

@@ -124,15 +124,12 @@ def _grant_to_existing_account(
         )
     RoleGrant.objects.create(user=user, role=role, organization=organization, granted_by=actor)
     _record_grant(actor=actor, user=user, role=role, organization=organization)
-    # A deactivated account cannot sign in, so it is not emailed; the actor sees it listed as
-    # deactivated and can ask CDE.
-    if user.is_active:
-        if user.has_usable_password():
-            emails.role_notice_queue(
-                user=user, role=role, organization=organization, site_url=site_url
-            )
-        else:
-            emails.invitation_queue(user=user, site_url=site_url)
+    if user.is_active and user.has_usable_password():
+        emails.role_notice_queue(user=user, role=role, organization=organization, site_url=site_url)
+    else:
+        # No password yet: the invitation. A deactivated account's invitation is queued too,
+        # so the answer stays the same, and the worker skips it (visible to CDE in the outbox).
+        emails.invitation_queue(user=user, site_url=site_url)
     return user
 
 

@@ -152,12 +152,18 @@ def _answer(response, email: str) -> tuple:
     return response.status_code, response["Location"], messages
 
 
-@pytest.mark.parametrize("persona", ["colleague", "outsider", "cde_reviewer"])
+@pytest.mark.parametrize(
+    "persona", ["colleague", "outsider", "cde_reviewer", "deactivated_outsider"]
+)
 def test_adding_an_existing_email_answers_exactly_as_for_a_new_one(
     request, client, tree, lea_coordinator, persona
 ):
     # rule U-4: nothing about accounts outside the LEA is revealed, however the email is used
-    existing = request.getfixturevalue(persona)
+    if persona == "deactivated_outsider":
+        existing = request.getfixturevalue("outsider")
+        User.objects.filter(pk=existing.pk).update(is_active=False)
+    else:
+        existing = request.getfixturevalue(persona)
     client.force_login(lea_coordinator)
     for_new = _add(client, organization=tree.school_a2)
     other_client = type(client)()  # a fresh session, so no message is left over
@@ -187,6 +193,22 @@ def test_an_existing_account_gets_the_role_and_a_notice_and_keeps_its_details(
     assert "Test Administrator / Test Examiner at Alder Middle" in notice.subject
     # They have a password already: no password link for them.
     assert "/password/reset/" not in notice.body
+
+
+def test_a_deactivated_account_gets_the_role_but_no_email(
+    client, tree, lea_coordinator, outsider, run_outbox
+):
+    # It cannot sign in: the queued invitation is skipped by the worker, and stays visible.
+    User.objects.filter(pk=outsider.pk).update(is_active=False)
+    client.force_login(lea_coordinator)
+    with run_outbox():
+        _add(client, email=outsider.email, organization=tree.school_a2)
+    assert outsider.grants.filter(organization=tree.school_a2).exists()
+    assert mail.outbox == []
+    row = Notification.objects.get(recipient=outsider.email)
+    assert row.status == NotificationStatus.SKIPPED
+    outsider.refresh_from_db()
+    assert not outsider.is_active
 
 
 def test_an_existing_account_without_a_password_gets_the_invitation(
