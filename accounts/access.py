@@ -13,13 +13,13 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import (
     LEA_COORDINATOR_ROLES,
-    ROLE_ORGANIZATION_KIND,
     STATE_ROLES,
     Organization,
     OrganizationKind,
     Role,
     RoleGrant,
     User,
+    role_misfit,
 )
 
 _SCOPE_CACHE = "_stairs_scope"
@@ -126,6 +126,18 @@ def has_role(user: User, *roles: str) -> bool:
     return bool(scope_for(user).roles & set(roles))
 
 
+def security_forms_pending(user: User) -> bool:
+    """U-5: an LEA coordinator who has not signed both security forms may use nothing else yet.
+
+    The gate middleware and the navigation both ask this, so nothing offered bounces.
+    """
+    return (
+        user.is_authenticated
+        and not user.has_signed_security_forms
+        and has_role(user, *LEA_COORDINATOR_ROLES)
+    )
+
+
 def organizations_for(user: User) -> QuerySet[Organization]:
     """Organizations the user can see: all for CDE and CalTAC, else their LEAs and schools."""
     scope = scope_for(user)
@@ -157,19 +169,48 @@ def can_manage_users(user: User) -> bool:
     return scope.manages_everything or bool(scope.managed_lea_ids)
 
 
-def grantable_roles(user: User, organization: Organization) -> list[str]:
-    """The roles ``user`` may grant at ``organization``: never above their own level (U-3)."""
-    scope = scope_for(user)
-    fitting = [r for r in Role.values if ROLE_ORGANIZATION_KIND[r] == organization.kind]
-    if scope.manages_everything:
-        return fitting
-    in_own_lea = organization.pk in scope.managed_lea_ids or (
+def _in_managed_lea(scope: Scope, organization: Organization) -> bool:
+    return organization.pk in scope.managed_lea_ids or (
         organization.kind == OrganizationKind.SCHOOL
         and organization.parent_id in scope.managed_lea_ids
     )
-    if not in_own_lea:
-        return []
-    return [r for r in fitting if r not in STATE_ROLES]
+
+
+def grant_refusal(actor: User, role: str, organization: Organization) -> dict[str, str] | None:
+    """Why ``actor`` may not grant ``role`` at ``organization``, or None when they may (U-2, U-3).
+
+    The one definition of who grants what where: the forms offer exactly the pairs this accepts
+    and the services refuse the rest with its message. The answer names the field at fault:
+    ``organization`` for a place outside the actor's LEA, ``role`` for a role above their level
+    or one that does not belong on that kind of organization.
+    """
+    scope = scope_for(actor)
+    # rule U-3: inside their own LEA and its schools; CDE administrators anywhere
+    if not (scope.manages_everything or _in_managed_lea(scope, organization)):
+        return {"organization": "You can grant roles only inside your own LEA and its schools."}
+    # rule U-3: never a higher level than their own
+    if role in STATE_ROLES and not scope.manages_everything:
+        return {"role": f"You cannot grant {Role(role).label}: it is above your level."}
+    # rule U-2: each role belongs on one kind of organization
+    misfit = role_misfit(role, organization)
+    if misfit:
+        return {"role": misfit}
+    return None
+
+
+def grantable_roles(user: User, organization: Organization) -> list[str]:
+    """The roles ``user`` may grant at ``organization``, in the order of ``Role``."""
+    return [role for role in Role.values if grant_refusal(user, role, organization) is None]
+
+
+def grantable_pairs(user: User) -> list[tuple[Organization, list[str]]]:
+    """Every organization where ``user`` may grant a role, with the roles they may grant there.
+
+    What the grant forms offer: no pair outside this list is ever shown (U-2, U-3).
+    """
+    organizations = manageable_organizations_for(user).order_by("parent__name", "kind", "name")
+    pairs = [(org, grantable_roles(user, org)) for org in organizations]
+    return [(org, roles) for org, roles in pairs if roles]
 
 
 def users_for(user: User) -> QuerySet[User]:

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
+
+    def ready(self) -> None:
+        # The outbox worker writes the invitation's one-time link when it sends (B7).
+        from accounts.emails import INVITATION, render_invitation
+        from notifications.renderers import register_renderer
+
+        register_renderer(INVITATION, render_invitation)

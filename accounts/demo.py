@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from axes.utils import reset as axes_reset
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -72,7 +74,8 @@ USERS = [
 
 @transaction.atomic
 def seed(*, stdout=None) -> dict[str, Organization]:
-    """Create or update the demo organizations and users; safe to run again."""
+    """Create the demo organizations and users, or put them back as they were; safe to run
+    again (B12: a password, signature, role or lockout changed during a trial is undone)."""
     orgs: dict[str, Organization] = {}
     for key, kind, name, cds, parent_key in ORGANIZATIONS:
         parent = orgs[parent_key] if parent_key else None
@@ -81,21 +84,39 @@ def seed(*, stdout=None) -> dict[str, Organization]:
             **lookup, defaults={"kind": kind, "name": name, "parent": parent}
         )
         orgs[key] = org
+    # One hash for every demo account: the password is published anyway, and hashing it nine
+    # times would slow every `make run`.
+    password_hash = make_password(DEMO_PASSWORD)
+    now = timezone.now()
     for demo in USERS:
-        user = User.objects.filter(email=demo.email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=demo.email, password=DEMO_PASSWORD, full_name=demo.full_name
-            )
-            if demo.signed:
-                user.agreement_signed_at = user.affidavit_signed_at = timezone.now()
-                user.save(update_fields=["agreement_signed_at", "affidavit_signed_at"])
-        RoleGrant.objects.get_or_create(
-            user=user, role=demo.role, organization=orgs[demo.organization_key]
-        )
+        _restore_user(demo, orgs[demo.organization_key], password_hash=password_hash, now=now)
     if stdout is not None:
         stdout.write(f"Demo organizations: {len(orgs)}; demo users: {len(USERS)}.")
     return orgs
+
+
+def _restore_user(demo: DemoUser, organization: Organization, *, password_hash: str, now) -> None:
+    """Put one demo account back as the README describes, whatever a trial changed.
+
+    The demo password, the name, no phone, active, the one listed role and nothing else, the
+    security forms signed or not as listed (LEA coordinators start unsigned, to show U-5),
+    Django admin access for the CDE administrator only, and no sign-in lockout.
+    """
+    user = User.objects.filter(email=demo.email).first() or User(email=demo.email)
+    user.password = password_hash
+    user.full_name = demo.full_name
+    user.phone = ""
+    user.is_active = True
+    user.is_staff = user.is_superuser = demo.role == Role.CDE_ADMINISTRATOR
+    if demo.signed:
+        user.agreement_signed_at = user.agreement_signed_at or now
+        user.affidavit_signed_at = user.affidavit_signed_at or now
+    else:
+        user.agreement_signed_at = user.affidavit_signed_at = None
+    user.save()
+    user.grants.exclude(role=demo.role, organization=organization).delete()
+    RoleGrant.objects.get_or_create(user=user, role=demo.role, organization=organization)
+    axes_reset(username=demo.email)
 
 
 def sign_in_table() -> str:

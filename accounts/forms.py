@@ -4,7 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from accounts import access
-from accounts.models import STATE_ROLES, Organization, Role, User
+from accounts.models import Organization, Role, User
+from accounts.phone import PHONE_HELP, normalize_us_phone
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -35,8 +36,8 @@ def axes_username(request, credentials: dict | None = None) -> str:
 class StairsPasswordResetForm(PasswordResetForm):
     """Password reset, also for an account that was created without a password.
 
-    Accounts are created by coordinators with no password; the person sets one through this
-    form (an invitation is the same email with a welcome text). STAIRS has no external sign-in
+    Accounts are created by coordinators with no password; the person sets one through the
+    invitation (accounts/emails.py) or through this form. STAIRS has no external sign-in
     whose accounts must be kept away from password resets, so every active account qualifies.
     """
 
@@ -48,16 +49,6 @@ class StairsPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str):
         return User.objects.filter(email__iexact=email.strip(), is_active=True)
-
-    def send_invitation(self, request, user: User) -> None:
-        """Email a new account's owner a link to choose their first password."""
-        self.cleaned_data = {"email": user.email}
-        self.save(
-            request=request,
-            use_https=request.is_secure(),
-            subject_template_name="accounts/email/invitation_subject.txt",
-            email_template_name="accounts/email/invitation.txt",
-        )
 
 
 class SecurityFormsForm(forms.Form):
@@ -88,57 +79,100 @@ class SecurityFormsForm(forms.Form):
         return signature
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):
-    default_error_messages = {
-        "invalid_choice": "Choose one of the organizations listed: your own LEA or its schools."
-    }
-
-    def label_from_instance(self, obj: Organization) -> str:
-        if obj.parent_id:
-            return f"{obj.parent.name} / {obj.name} ({obj.cds_code})"
-        return str(obj)
+def _organization_label(organization: Organization) -> str:
+    if organization.parent_id:
+        return f"{organization.parent.name} / {organization.name} ({organization.cds_code})"
+    return str(organization)
 
 
-class RoleChoiceField(forms.ChoiceField):
-    """Lists only the roles the actor may grant, but accepts any real role, so that a role
-    above the actor's level reaches the service and is refused with the reason (U-3)."""
+class GrantChoiceField(forms.ChoiceField):
+    """One choice of a role at an organization: only the pairs the actor may grant are listed
+    (U-2, U-3), so an impossible pair such as a site role at an LEA is never offered.
 
-    default_error_messages = {"invalid_choice": "Choose one of the roles listed."}
+    A posted pair that is not listed but names a real role and organization is let through to
+    the service, which refuses it with the reason (``access.grant_refusal``).
+    """
+
+    SEPARATOR = ":"
+    default_error_messages = {"invalid_choice": "Choose a role and organization from the list."}
 
     def valid_value(self, value: str) -> bool:
-        return value in Role.values
+        return self.parse(value) is not None
+
+    @classmethod
+    def value_for(cls, role: str, organization: Organization) -> str:
+        return f"{organization.pk}{cls.SEPARATOR}{role}"
+
+    @classmethod
+    def parse(cls, value: str) -> tuple[str, int] | None:
+        org_id, _, role = str(value).partition(cls.SEPARATOR)
+        if role not in Role.values or not org_id.isdigit():
+            return None
+        return role, int(org_id)
 
 
 class GrantFieldsMixin(forms.Form):
-    """The role and organization pair of a grant, limited to what the actor may grant."""
+    """The role and organization of a grant, as one choice among the pairs the actor may grant.
 
-    role = RoleChoiceField(label="Role", choices=())
-    organization = OrganizationChoiceField(
-        label="Organization",
-        queryset=Organization.objects.none(),
-        empty_label="Choose an organization",
-    )
+    ``cleaned_data`` carries ``role`` and ``organization`` separately, as the services take them.
+    """
+
+    grant = GrantChoiceField(label="Role and organization", choices=())
+    # The services name the field at fault; both halves of the pair live in ``grant``.
+    service_error_fields = {"role": "grant", "organization": "grant"}
 
     def setup_grant_fields(self, actor: User) -> None:
         self.actor = actor
-        orgs = access.manageable_organizations_for(actor).order_by("parent__name", "kind", "name")
-        self.fields["organization"].queryset = orgs
-        # Offer every role the actor can grant somewhere; the pair is checked by the service.
-        if access.scope_for(actor).manages_everything:
-            roles = set(Role.values)
-        else:
-            roles = set(Role.values) - STATE_ROLES
-        self.fields["role"].choices = [("", "Choose a role")] + [
-            (value, label) for value, label in Role.choices if value in roles
-        ]
+        choices: list = [("", "Choose a role and organization")]
+        for organization, roles in access.grantable_pairs(actor):
+            options = [
+                (
+                    GrantChoiceField.value_for(role, organization),
+                    f"{Role(role).label} at {organization.name}",
+                )
+                for role in roles
+            ]
+            choices.append((_organization_label(organization), options))
+        self.fields["grant"].choices = choices
+
+    def clean_grant(self) -> tuple[str, Organization]:
+        role, org_id = GrantChoiceField.parse(self.cleaned_data["grant"])
+        organization = Organization.objects.filter(pk=org_id).first()
+        if organization is None:
+            raise forms.ValidationError(self.fields["grant"].error_messages["invalid_choice"])
+        return role, organization
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "grant" in cleaned:
+            cleaned["role"], cleaned["organization"] = cleaned.pop("grant")
+        return cleaned
+
+
+class PhoneField(forms.CharField):
+    """A US phone number, optional, stored as "(916) 555-0100"."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", "Phone")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("help_text", PHONE_HELP)
+        super().__init__(**kwargs)
+
+    def clean(self, value: str) -> str:
+        value = super().clean(value)
+        return normalize_us_phone(value) if value else ""
 
 
 class UserCreateForm(GrantFieldsMixin):
     email = forms.EmailField(label="Email address", max_length=254)
     full_name = forms.CharField(label="Full name", max_length=150)
-    phone = forms.CharField(label="Phone", max_length=30, required=False)
+    phone = PhoneField()
 
-    field_order = ["email", "full_name", "phone", "role", "organization"]
+    field_order = ["email", "full_name", "phone", "grant"]
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
 
     def __init__(self, *args, actor: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -153,8 +187,22 @@ class GrantAddForm(GrantFieldsMixin):
 
 class UserEditForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150)
-    phone = forms.CharField(label="Phone", max_length=30, required=False)
+    phone = PhoneField()
 
 
 class UserSearchForm(forms.Form):
-    q = forms.CharField(label="Search by name or email", required=False, max_length=100)
+    # Not stripped by the field: a query of spaces only is a mistake to point out, not an
+    # empty search that lists everyone.
+    q = forms.CharField(
+        label="Search by name or email",
+        required=False,
+        max_length=100,
+        strip=False,
+        error_messages={"max_length": "Type at most 100 characters (you typed %(show_value)d)."},
+    )
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        if query and not query.strip():
+            raise forms.ValidationError("Type part of a name or an email address, not only spaces.")
+        return query.strip()

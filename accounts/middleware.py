@@ -13,15 +13,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.access import has_role
-from accounts.models import LEA_COORDINATOR_ROLES
+from accounts.access import security_forms_pending
 
 LAST_SEEN_KEY = "stairs_last_seen"
 SIGNED_IN_AT_KEY = "stairs_signed_in_at"
 LAST_SEEN_PRECISION = 60  # seconds
 
-# Pages an LEA coordinator may reach before signing the security forms.
-_GATE_EXEMPT_URL_NAMES = ("accounts:security_agreement", "accounts:logout")
+# Pages an LEA coordinator may reach before signing the security forms: the forms, signing
+# out, and changing one's password (the header links to it; it shows no data).
+_GATE_EXEMPT_URL_NAMES = (
+    "accounts:security_agreement",
+    "accounts:logout",
+    "accounts:password_change",
+    "accounts:password_change_done",
+)
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -86,12 +91,6 @@ class SecurityAgreementMiddleware:
         return self._exempt
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            user.is_authenticated
-            and not user.has_signed_security_forms
-            and request.path not in self._exempt_paths()
-            and has_role(user, *LEA_COORDINATOR_ROLES)
-        ):
+        if request.path not in self._exempt_paths() and security_forms_pending(request.user):
             return _redirect(request, reverse("accounts:security_agreement"))
         return self.get_response(request)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.phone import PHONE_HELP, validate_us_phone
 from stairs import vocabulary
 
 
@@ -158,7 +159,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField("full name", max_length=150)
-    phone = models.CharField("phone", max_length=30, blank=True)
+    phone = models.CharField(
+        "phone", max_length=30, blank=True, validators=[validate_us_phone], help_text=PHONE_HELP
+    )
     is_active = models.BooleanField("active", default=True)
     is_staff = models.BooleanField("Django admin access", default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -235,18 +238,22 @@ KIND_WITH_ARTICLE = {
 }
 
 
+def role_misfit(role: str, organization: Organization) -> str | None:
+    """Why ``role`` does not belong on ``organization``'s kind (U-2), or None when it does."""
+    expected = ROLE_ORGANIZATION_KIND[role]
+    if organization.kind == expected:
+        return None
+    return (
+        f"{Role(role).label} is a role for {KIND_WITH_ARTICLE[expected]}, "
+        f"not for {KIND_WITH_ARTICLE[organization.kind]}."
+    )
+
+
 def validate_role_fits_organization(role: str, organization: Organization) -> None:
     """Refuse a grant whose role does not belong on that kind of organization (U-2)."""
-    expected = ROLE_ORGANIZATION_KIND[role]
-    if organization.kind != expected:
-        raise ValidationError(
-            {
-                "organization": (
-                    f"{Role(role).label} is a role for {KIND_WITH_ARTICLE[expected]}, "
-                    f"not for {KIND_WITH_ARTICLE[organization.kind]}."
-                )
-            }
-        )
+    misfit = role_misfit(role, organization)
+    if misfit:
+        raise ValidationError({"organization": misfit})
 
 
 class AccountEventKind(models.TextChoices):

@@ -21,14 +21,19 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     user = request.user
     if not user.is_authenticated:
         return []
+    if access.security_forms_pending(user):
+        # U-5: everything else would bounce to the gate, so the gate is all there is to offer.
+        entries = [("Security forms", "accounts:security_agreement")]
+        return [_item(request, label, name) for label, name in entries]
     entries: list[tuple[str, str]] = [("Home", "home")]
     if not access.scope_for(user).is_empty:
         entries.append(("Students", "students:search"))
     if access.can_manage_users(user):
         entries.append(("Users", "accounts:user_list"))
-    items = []
-    for label, name in entries:
-        url = reverse(name)
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append(NavItem(label, url, active))
-    return items
+    return [_item(request, label, name) for label, name in entries]
+
+
+def _item(request: HttpRequest, label: str, name: str) -> NavItem:
+    url = reverse(name)
+    active = request.path == url if url == "/" else request.path.startswith(url)
+    return NavItem(label, url, active)

@@ -6,17 +6,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import access
+from accounts import access, emails
 from accounts.models import (
-    STATE_ROLES,
     AccountEvent,
     AccountEventKind,
     Organization,
     Role,
     RoleGrant,
     User,
-    validate_role_fits_organization,
 )
+from accounts.phone import normalize_us_phone
 
 
 def _record(
@@ -33,16 +32,18 @@ def _record(
 
 
 def _check_grant_allowed(*, actor: User, role: str, organization: Organization) -> None:
-    """U-3: a grant inside the actor's own LEA, at LEA level or lower; CDE admins anywhere."""
-    if not access.manageable_organizations_for(actor).filter(pk=organization.pk).exists():
-        raise ValidationError(
-            {"organization": "You can grant roles only inside your own LEA and its schools."}
-        )
-    if role in STATE_ROLES and not access.scope_for(actor).manages_everything:
-        raise ValidationError(
-            {"role": f"You cannot grant {Role(role).label}: it is above your level."}
-        )
-    validate_role_fits_organization(role, organization)
+    # The rule itself lives in access.grant_refusal, the same one the forms list pairs from.
+    refusal = access.grant_refusal(actor, role, organization)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def _phone(phone: str) -> str:
+    """The phone written one way, or the refusal next to the phone field."""
+    try:
+        return normalize_us_phone(phone) if phone else ""
+    except ValidationError as error:
+        raise ValidationError({"phone": error.messages}) from None
 
 
 def _locked_managed_user(*, actor: User, user_id: int) -> User:
@@ -74,27 +75,65 @@ def user_create(
     phone: str,
     role: str,
     organization: Organization,
+    site_url: str,
 ) -> User:
-    """Create an account with its first role grant.
+    """Add a person by email with a role at an organization, and tell them (U-3).
 
-    Steps: check the grant is allowed for the actor (U-3); refuse a duplicate email; create
-    the user without a usable password (they set one through the reset email); add the grant;
-    record both on the timeline.
+    Steps: check the grant is allowed for the actor (U-3); if no account has this email,
+    create one without a usable password and queue the invitation, whose one-time link the
+    outbox worker writes when it sends; if one exists, grant that account the role and queue a
+    notice (or the invitation, if they never chose a password); record it all on the timeline.
+
+    An existing account gets the same answer as a new one, so adding a user never tells an LEA
+    coordinator that an email is in use in another LEA or at the state. The name and phone
+    typed are used only for a new account: an existing person's details are theirs to keep.
     """
     _check_grant_allowed(actor=actor, role=role, organization=organization)
+    phone = _phone(phone)
     email = email.strip().lower()
-    duplicate = ValidationError({"email": "An account with this email address already exists."})
-    if User.objects.filter(email__iexact=email).exists():
-        raise duplicate
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email=email, password=None, full_name=full_name, phone=phone
-            )
-    except IntegrityError:
-        raise duplicate from None  # created by someone else a moment ago
+    existing = User.objects.select_for_update().filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email, password=None, full_name=full_name, phone=phone
+                )
+        except IntegrityError:
+            # Created by someone else a moment ago: add the role to that account instead.
+            existing = User.objects.select_for_update().get(email__iexact=email)
+    if existing is not None:
+        return _grant_to_existing_account(
+            actor=actor, user=existing, role=role, organization=organization, site_url=site_url
+        )
     RoleGrant.objects.create(user=user, role=role, organization=organization, granted_by=actor)
     _record(AccountEventKind.USER_CREATED, actor=actor, subject=user, organization=organization)
+    _record_grant(actor=actor, user=user, role=role, organization=organization)
+    emails.invitation_queue(user=user, site_url=site_url)
+    return user
+
+
+def _grant_to_existing_account(
+    *, actor: User, user: User, role: str, organization: Organization, site_url: str
+) -> User:
+    _refuse_own_roles(actor=actor, user=user)
+    # Holding this very grant means the account is already inside the actor's organizations,
+    # so saying so reveals nothing beyond what the actor can see.
+    if RoleGrant.objects.filter(user=user, role=role, organization=organization).exists():
+        raise ValidationError(
+            {"role": "This account already holds that role at that organization."}
+        )
+    RoleGrant.objects.create(user=user, role=role, organization=organization, granted_by=actor)
+    _record_grant(actor=actor, user=user, role=role, organization=organization)
+    if user.is_active and user.has_usable_password():
+        emails.role_notice_queue(user=user, role=role, organization=organization, site_url=site_url)
+    else:
+        # No password yet: the invitation. A deactivated account's invitation is queued too,
+        # so the answer stays the same, and the worker skips it (visible to CDE in the outbox).
+        emails.invitation_queue(user=user, site_url=site_url)
+    return user
+
+
+def _record_grant(*, actor: User, user: User, role: str, organization: Organization) -> None:
     _record(
         AccountEventKind.GRANT_ADDED,
         actor=actor,
@@ -102,12 +141,12 @@ def user_create(
         detail=f"{Role(role).label} at {organization.name}",
         organization=organization,
     )
-    return user
 
 
 @transaction.atomic
 def user_update(*, actor: User, user: User, full_name: str, phone: str) -> User:
     """Change an account's name and phone (the email is the sign-in and stays)."""
+    phone = _phone(phone)
     locked = _locked_managed_user(actor=actor, user_id=user.pk)
     changes = []
     if locked.full_name != full_name:
@@ -163,13 +202,7 @@ def grant_add(*, actor: User, user: User, role: str, organization: Organization)
         raise ValidationError(
             {"role": "This account already holds that role at that organization."}
         ) from None
-    _record(
-        AccountEventKind.GRANT_ADDED,
-        actor=actor,
-        subject=locked,
-        detail=f"{Role(role).label} at {organization.name}",
-        organization=organization,
-    )
+    _record_grant(actor=actor, user=locked, role=role, organization=organization)
     return grant
 
 

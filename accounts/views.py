@@ -15,12 +15,11 @@ from accounts import access, services
 from accounts.forms import (
     GrantAddForm,
     SecurityFormsForm,
-    StairsPasswordResetForm,
     UserCreateForm,
     UserEditForm,
     UserSearchForm,
 )
-from accounts.models import LEA_COORDINATOR_ROLES, AccountEvent, RoleGrant, User
+from accounts.models import LEA_COORDINATOR_ROLES, AccountEvent, Role, RoleGrant, User
 
 USERS_PER_PAGE = 25
 
@@ -28,7 +27,9 @@ USERS_PER_PAGE = 25
 def _apply_service_error(form, error: ValidationError) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
     if hasattr(error, "error_dict"):
+        aliases = getattr(form, "service_error_fields", {})
         for field, errors in error.error_dict.items():
+            field = aliases.get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
@@ -86,10 +87,14 @@ def _require_user_manager(request: HttpRequest) -> None:
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_user_manager(request)
     form = UserSearchForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        # An invalid query shows its error and no list, rather than every account under
+        # "accounts matching ...".
+        return render(request, "accounts/user_list.html", {"form": form, "page": None})
+    query = form.cleaned_data["q"] if form.is_bound else ""
     users = access.users_for(request.user)
-    if form.is_valid() and form.cleaned_data["q"]:
-        q = form.cleaned_data["q"].strip()
-        users = users.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
+    if query:
+        users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
     visible_orgs = access.organizations_for(request.user).values("pk")
     users = users.order_by("full_name", "email").prefetch_related(
         Prefetch(
@@ -100,7 +105,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         )
     )
     page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"form": form, "page": page})
+    return render(request, "accounts/user_list.html", {"form": form, "page": page, "query": query})
 
 
 def _visible_user(request: HttpRequest, pk: int) -> User:
@@ -140,14 +145,25 @@ def _user_detail_page(
     request: HttpRequest, user: User, grant_form: GrantAddForm | None, status: int = 200
 ) -> HttpResponse:
     can_manage = access.managed_users_for(request.user).filter(pk=user.pk).exists()
+    # Actions the services always refuse are not offered: nobody deactivates themselves or
+    # changes their own roles (U-3), and an account's last role is not removed.
+    is_self = user.pk == request.user.pk
+    can_change_roles = can_manage and not is_self
     visible_orgs = access.organizations_for(request.user).values("pk")
-    grants = (
+    grants = list(
         user.grants.filter(organization__in=visible_orgs)
         .select_related("organization", "organization__parent")
         .order_by("role")
     )
-    if can_manage and grant_form is None:
+    can_remove_grants = can_change_roles and user.grants.count() > 1
+    if can_change_roles and grant_form is None:
         grant_form = GrantAddForm(actor=request.user)
+    elif not can_change_roles and grant_form is not None and grant_form.errors:
+        # A refused grant on a page that offers no grant form (one's own account): the reason
+        # still shows, at the top of the page.
+        for errors in grant_form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return render(
         request,
         "accounts/user_detail.html",
@@ -156,7 +172,9 @@ def _user_detail_page(
             "grants": grants,
             "events": _visible_history(request.user, user),
             "can_manage": can_manage,
-            "grant_form": grant_form if can_manage else None,
+            "is_self": is_self,
+            "can_remove_grants": can_remove_grants,
+            "grant_form": grant_form if can_change_roles else None,
         },
         status=status,
     )
@@ -173,19 +191,23 @@ def user_create(request: HttpRequest) -> HttpResponse:
     _require_user_manager(request)
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            user = services.user_create(actor=request.user, **form.cleaned_data)
+            services.user_create(
+                actor=request.user, site_url=request.build_absolute_uri("/").rstrip("/"), **data
+            )
         except ValidationError as error:
             _apply_service_error(form, error)
         else:
-            # Sent now rather than through the outbox: the link is a secret that should not
-            # sit in the database.
-            StairsPasswordResetForm().send_invitation(request, user)
+            # The same words and the same next page whether the email was new or already had
+            # an account (perhaps in another LEA): the answer reveals nothing outside scope.
+            # The email is only queued, so the page does not claim it was sent.
             messages.success(
                 request,
-                f"Account created. We emailed {user.email} a link to choose a password.",
+                f"{data['email']} has the role {Role(data['role']).label} at "
+                f"{data['organization'].name}. An invitation is on its way to {data['email']}.",
             )
-            return redirect("accounts:user_detail", pk=user.pk)
+            return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 

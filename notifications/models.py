@@ -10,14 +10,22 @@ class NotificationStatus(models.TextChoices):
     SENDING = "SENDING", "Being sent"
     SENT = "SENT", "Sent"
     FAILED = "FAILED", "Failed"
+    SKIPPED = "SKIPPED", "Not sent: no longer needed"
 
 
 class Notification(models.Model):
-    """One email to one recipient. Bodies carry SSIDs only, never student names."""
+    """One email to one recipient. Bodies carry SSIDs only, never student names.
+
+    Either the body is stored, or (``kind`` set) it is written by that kind's renderer when the
+    worker sends it, from ``payload``: how a one-time link is sent without storing it.
+    """
 
     recipient = models.EmailField()
     subject = models.CharField(max_length=200)
-    body = models.TextField()
+    body = models.TextField(blank=True)
+    kind = models.CharField(max_length=60, blank=True)
+    # Ids and other non-secret values the renderer needs, never the secret itself.
+    payload = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )
@@ -38,6 +46,10 @@ class Notification(models.Model):
                 condition=Q(status=NotificationStatus.SENT, sent_at__isnull=False)
                 | ~Q(status=NotificationStatus.SENT),
                 name="notification_sent_has_time",
+            ),
+            # A rendered kind never stores its body: that is where a secret link would leak.
+            models.CheckConstraint(
+                condition=Q(kind="") | Q(body=""), name="notification_rendered_has_no_body"
             ),
         ]
         indexes = [

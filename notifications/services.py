@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
-from notifications.models import Notification
+from notifications.models import Notification, NotificationStatus
+from notifications.renderers import is_registered
 
 
-def notification_queue(*, recipient: str, subject: str, body: str) -> Notification:
+def notification_queue(
+    *,
+    recipient: str,
+    subject: str,
+    body: str = "",
+    kind: str = "",
+    payload: dict[str, Any] | None = None,
+) -> Notification:
     """Write the outbox row in the caller's transaction; hand it to a worker after commit.
 
+    Give either the ``body``, or a registered ``kind`` and its ``payload`` (ids only): the
+    worker then renders the body when it sends, so a secret in it is never stored.
     If the broker is down when the transaction commits, the row stays pending and the
     periodic ``resend_unsent`` task sends it later: email is delayed, never lost.
     """
     from notifications.tasks import send_notification
 
-    notification = Notification.objects.create(recipient=recipient, subject=subject, body=body)
+    if bool(body) == bool(kind):
+        raise ValueError("Queue either a body or a kind of rendered notification, not both.")
+    if kind and not is_registered(kind):
+        raise ValueError(f"No renderer is registered for notification kind {kind!r}.")
+    notification = Notification.objects.create(
+        recipient=recipient, subject=subject, body=body, kind=kind, payload=payload or {}
+    )
     transaction.on_commit(lambda: _enqueue(send_notification, notification.pk))
     return notification
 
@@ -30,3 +48,26 @@ def _enqueue(task, notification_id: int) -> None:
             "Broker unavailable; notification %s stays pending for the resend task.",
             notification_id,
         )
+
+
+@transaction.atomic
+def notifications_retry(*, notification_ids: list[int]) -> int:
+    """Give failed rows a fresh set of attempts (a CDE administrator, once the cause is fixed).
+
+    Only FAILED rows change, so a row being sent or already sent is never sent twice.
+    """
+    from notifications.tasks import send_notification
+
+    ids = list(
+        Notification.objects.filter(pk__in=notification_ids, status=NotificationStatus.FAILED)
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    Notification.objects.filter(pk__in=ids).update(
+        status=NotificationStatus.PENDING, attempts=0, claimed_at=None
+    )
+    for notification_id in ids:
+        transaction.on_commit(
+            lambda notification_id=notification_id: _enqueue(send_notification, notification_id)
+        )
+    return len(ids)

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationStatus
+from notifications.renderers import NotificationNotNeeded, render_body
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +41,17 @@ def send_notification(notification_id: int) -> str:
         return "skipped"
     notification = Notification.objects.get(pk=notification_id)
     try:
-        send_mail(
-            notification.subject,
-            notification.body,
-            settings.DEFAULT_FROM_EMAIL,
-            [notification.recipient],
-        )
+        body = notification.body
+        if notification.kind:
+            # Written now and never stored: it may hold a one-time link.
+            body = render_body(notification.kind, notification.payload)
+        send_mail(notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
+    except NotificationNotNeeded as reason:
+        Notification.objects.filter(
+            pk=notification_id, status=NotificationStatus.SENDING, claimed_at=now
+        ).update(status=NotificationStatus.SKIPPED, last_error=str(reason)[:500])
+        logger.info("Notification %s not sent: %s", notification_id, reason)
+        return "not needed"
     except Exception as error:
         status = (
             NotificationStatus.FAILED

@@ -107,3 +107,79 @@ def test_inactive_user_has_an_empty_scope(lea_coordinator):
     access.forget_scope(lea_coordinator)
     assert access.scope_for(lea_coordinator).is_empty
     assert not access.organizations_for(lea_coordinator).exists()
+
+
+def _every_pair(tree):
+    organizations = [
+        tree.state,
+        tree.caltac,
+        tree.lea_a,
+        tree.school_a1,
+        tree.school_a2,
+        tree.lea_b,
+        tree.school_b1,
+    ]
+    return [(org, role) for org in organizations for role in Role.values]
+
+
+@pytest.mark.parametrize("persona", ["lea_coordinator", "cde_admin", "colleague", "outsider"])
+def test_offered_pairs_are_exactly_the_grants_the_service_accepts(request, tree, persona):
+    # rule U-3 (and U-2): one rule decides; the form's pairs and the service check agree on
+    # every role at every organization, for each persona.
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from accounts import services
+
+    actor = request.getfixturevalue(persona)
+    offered = {(org.pk, role) for org, roles in access.grantable_pairs(actor) for role in roles}
+    target = user_with_role(Role.TEST_ADMINISTRATOR, tree.school_a1, email="t@alder.example.org")
+    if persona == "outsider":
+        target = user_with_role(
+            Role.TEST_ADMINISTRATOR, tree.school_b1, email="t@birch.example.org"
+        )
+    # The pair the target already holds is refused as a duplicate, whatever the actor.
+    held = {(g.organization_id, g.role) for g in target.grants.all()}
+    accepted = set()
+    for org, role in _every_pair(tree):
+        try:
+            with transaction.atomic():
+                services.grant_add(actor=actor, user=target, role=role, organization=org)
+                accepted.add((org.pk, role))
+                transaction.set_rollback(True)
+        except ValidationError:
+            pass
+    assert offered - held == accepted
+    if persona == "colleague":
+        assert offered == set()  # a site coordinator grants nothing (U-3)
+
+
+def test_lea_coordinator_is_never_offered_a_role_that_does_not_fit_the_organization(
+    tree, lea_coordinator
+):
+    # rule U-2: site roles on schools, LEA roles on LEAs; rule U-3: own LEA, LEA level or lower
+    pairs = {org: set(roles) for org, roles in access.grantable_pairs(lea_coordinator)}
+    site_roles = {
+        Role.SITE_CAASPP_COORDINATOR,
+        Role.SITE_ELPAC_COORDINATOR,
+        Role.TEST_ADMINISTRATOR,
+    }
+    assert pairs == {
+        tree.lea_a: {Role.LEA_CAASPP_COORDINATOR, Role.LEA_ELPAC_COORDINATOR},
+        tree.school_a1: site_roles,
+        tree.school_a2: site_roles,
+    }
+
+
+def test_grant_refusal_names_the_field_at_fault(tree, lea_coordinator):
+    # rule U-3 and U-2: each refusal says why, next to the field that holds the pair
+    assert access.grant_refusal(lea_coordinator, Role.TEST_ADMINISTRATOR, tree.school_b1) == {
+        "organization": "You can grant roles only inside your own LEA and its schools."
+    }
+    assert access.grant_refusal(lea_coordinator, Role.CDE_REVIEWER, tree.lea_a) == {
+        "role": "You cannot grant CDE Reviewer: it is above your level."
+    }
+    assert access.grant_refusal(lea_coordinator, Role.SITE_CAASPP_COORDINATOR, tree.lea_a) == {
+        "role": "Site CAASPP Coordinator is a role for a school, not for an LEA."
+    }
+    assert access.grant_refusal(lea_coordinator, Role.TEST_ADMINISTRATOR, tree.school_a2) is None

@@ -1,5 +1,7 @@
 """User management inside the app (domain.md U-3), for every role."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -10,10 +12,14 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 
+def _pair(role, organization) -> str:
+    """The value of one "role at organization" choice of the grant forms."""
+    return f"{organization.pk}:{role}"
+
+
 def _grant(client, user, role, organization):
     return client.post(
-        reverse("accounts:grant_add", args=[user.pk]),
-        {"role": role, "organization": organization.pk},
+        reverse("accounts:grant_add", args=[user.pk]), {"grant": _pair(role, organization)}
     )
 
 
@@ -23,9 +29,8 @@ def _create(client, organization, role, email="new.person@alder.example.org"):
         {
             "email": email,
             "full_name": "New Person",
-            "phone": "555-0100",
-            "role": role,
-            "organization": organization.pk,
+            "phone": "(916) 555-0100",
+            "grant": _pair(role, organization),
         },
     )
 
@@ -61,8 +66,8 @@ def test_lea_coordinator_cannot_create_an_account_in_another_lea(client, tree, l
     response = _create(client, tree.school_b1, Role.TEST_ADMINISTRATOR)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Choose one of the organizations listed: your own LEA or its schools." in body
-    assert 'id="id_organization"' in body and "is-invalid" in body
+    assert "You can grant roles only inside your own LEA and its schools." in body
+    assert 'id="id_grant"' in body and "is-invalid" in body
     assert not User.objects.filter(email="new.person@alder.example.org").exists()
 
 
@@ -88,10 +93,55 @@ def test_role_that_does_not_fit_the_organization_is_refused_next_to_the_field(
     assert not User.objects.filter(email="new.person@alder.example.org").exists()
 
 
-def test_duplicate_email_is_refused(client, tree, lea_coordinator, colleague):
+def _offered_pairs(body: str) -> set[str]:
+    select = body.split('id="id_grant"', 1)[1].split("</select>", 1)[0]
+    return {value for value in re.findall(r'<option value="([^"]*)"', select) if value}
+
+
+@pytest.mark.parametrize("url_name", ["accounts:user_create", "accounts:user_detail"])
+def test_forms_offer_only_possible_role_and_organization_pairs(
+    client, tree, lea_coordinator, colleague, url_name
+):
+    # rule U-2 and U-3: no site role at an LEA, nothing outside the own LEA, nothing above it
     client.force_login(lea_coordinator)
-    response = _create(client, tree.school_a1, Role.TEST_ADMINISTRATOR, email=colleague.email)
-    assert "An account with this email address already exists." in response.content.decode()
+    args = [colleague.pk] if url_name == "accounts:user_detail" else []
+    body = client.get(reverse(url_name, args=args)).content.decode()
+    site_roles = [
+        Role.SITE_CAASPP_COORDINATOR,
+        Role.SITE_ELPAC_COORDINATOR,
+        Role.TEST_ADMINISTRATOR,
+    ]
+    assert _offered_pairs(body) == {
+        _pair(Role.LEA_CAASPP_COORDINATOR, tree.lea_a),
+        _pair(Role.LEA_ELPAC_COORDINATOR, tree.lea_a),
+        *(
+            _pair(role, school)
+            for role in site_roles
+            for school in (tree.school_a1, tree.school_a2)
+        ),
+    }
+    assert "Test Administrator / Test Examiner at Alder Middle" in body
+
+
+def test_an_impossible_pair_posted_anyway_is_refused_next_to_the_field(
+    client, tree, lea_coordinator, colleague
+):
+    # rule U-2: the service refuses what the form never offers
+    client.force_login(lea_coordinator)
+    response = _grant(client, colleague, Role.TEST_ADMINISTRATOR, tree.lea_a)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Test Administrator / Test Examiner is a role for a school, not for an LEA." in body
+    assert 'id="id_grant"' in body and "is-invalid" in body
+    assert colleague.grants.count() == 1
+
+
+def test_a_pair_naming_no_real_organization_is_refused(client, lea_coordinator, colleague):
+    client.force_login(lea_coordinator)
+    for value in ("999999:TEST_ADMINISTRATOR", "x:TEST_ADMINISTRATOR", "1:NOT_A_ROLE", ""):
+        response = client.post(reverse("accounts:grant_add", args=[colleague.pk]), {"grant": value})
+        assert response.status_code == 400
+    assert colleague.grants.count() == 1
 
 
 def test_cde_admin_creates_accounts_anywhere_including_state_roles(client, tree, cde_admin):
@@ -123,6 +173,47 @@ def test_user_list_search(client, lea_coordinator, colleague):
     assert lea_coordinator.email not in body
 
 
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("x" * 101, "Type at most 100 characters"),
+        ("   ", "Type part of a name or an email address"),
+    ],
+)
+def test_invalid_user_search_shows_its_error_and_no_list(
+    client, lea_coordinator, colleague, query, message
+):
+    client.force_login(lea_coordinator)
+    response = client.get(reverse("accounts:user_list"), {"q": query})
+    body = response.content.decode()
+    assert message in body
+    # The error sits next to the field, tied to it for screen readers.
+    assert 'aria-describedby="id_q_error"' in body and 'id="id_q_error"' in body
+    assert "is-invalid" in body
+    # No list at all: not everyone under "accounts matching ...".
+    assert colleague.email not in body and "matching" not in body
+    assert response.context["page"] is None
+
+
+@pytest.mark.parametrize("persona", ["colleague", "outsider"])
+def test_user_search_never_lists_accounts_outside_the_scope(request, client, tree, persona):
+    # rule U-4: the search runs inside the coordinator's LEA only
+    client.force_login(request.getfixturevalue("lea_coordinator"))
+    other = request.getfixturevalue(persona)
+    response = client.get(reverse("accounts:user_list"), {"q": other.email})
+    listed = list(response.context["page"].object_list)
+    assert listed == ([other] if persona == "colleague" else [])
+    detail = reverse("accounts:user_detail", args=[other.pk])
+    assert (detail in response.content.decode()) == (persona == "colleague")
+
+
+def test_a_search_of_exactly_100_characters_is_valid(client, lea_coordinator):
+    client.force_login(lea_coordinator)
+    response = client.get(reverse("accounts:user_list"), {"q": "y" * 100})
+    assert response.context["page"] is not None
+    assert f"0 accounts matching “{'y' * 100}”" in response.content.decode()
+
+
 def test_user_list_query_count_does_not_grow_with_rows(
     client, tree, lea_coordinator, django_assert_num_queries
 ):
@@ -149,7 +240,7 @@ def test_lea_coordinator_edits_and_deactivates_an_account(client, lea_coordinato
     client.force_login(lea_coordinator)
     response = client.post(
         reverse("accounts:user_edit", args=[colleague.pk]),
-        {"full_name": "Robert Alder", "phone": "555-0199"},
+        {"full_name": "Robert Alder", "phone": "(916) 555-0199"},
     )
     assert response.status_code == 302
     response = client.post(reverse("accounts:user_deactivate", args=[colleague.pk]))
@@ -157,7 +248,7 @@ def test_lea_coordinator_edits_and_deactivates_an_account(client, lea_coordinato
     colleague.refresh_from_db()
     assert (colleague.full_name, colleague.phone, colleague.is_active) == (
         "Robert Alder",
-        "555-0199",
+        "(916) 555-0199",
         False,
     )
     kinds = list(AccountEvent.objects.filter(subject=colleague).values_list("kind", flat=True))
@@ -218,7 +309,9 @@ def test_grant_in_another_lea_is_refused_next_to_the_field(
     client.force_login(lea_coordinator)
     response = _grant(client, colleague, Role.TEST_ADMINISTRATOR, tree.school_b1)
     assert response.status_code == 400
-    assert "Choose one of the organizations listed" in response.content.decode()
+    assert "You can grant roles only inside your own LEA and its schools." in (
+        response.content.decode()
+    )
     assert colleague.grants.count() == 1
 
 
@@ -251,35 +344,6 @@ def test_navigation_shows_only_what_the_role_allows(client, lea_coordinator, col
     assert "/accounts/users/" not in client.get(reverse("home")).content.decode()
     client.force_login(lea_coordinator)
     assert "/accounts/users/" in client.get(reverse("home")).content.decode()
-
-
-def _link_path(message) -> str:
-    link = next(line for line in message.body.splitlines() if "/password/reset/" in line)
-    return "/" + link.split("://", 1)[1].split("/", 1)[1]
-
-
-def test_new_account_gets_an_invitation_to_choose_a_password(client, tree, lea_coordinator):
-    client.force_login(lea_coordinator)
-    _create(client, tree.school_a2, Role.TEST_ADMINISTRATOR)
-    assert len(mail.outbox) == 1
-    invitation = mail.outbox[0]
-    assert invitation.to == ["new.person@alder.example.org"]
-    assert invitation.subject == "Your STAIRS account is ready: choose a password"
-    client.logout()
-    response = client.get(_link_path(invitation), follow=True)
-    form_url = response.redirect_chain[-1][0]
-    response = client.post(
-        form_url,
-        {"new_password1": "first-long-passphrase", "new_password2": "first-long-passphrase"},
-    )
-    assert response.status_code == 302
-    assert (
-        client.post(
-            "/accounts/sign-in/",
-            {"username": "new.person@alder.example.org", "password": "first-long-passphrase"},
-        ).status_code
-        == 302
-    )
 
 
 def test_invited_person_can_also_use_forgot_password(client, tree, lea_coordinator):

@@ -113,3 +113,88 @@ def test_a_task_that_lost_its_claim_does_not_mark_the_row(monkeypatch):
     send_notification(notification.pk)
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.SENDING
+
+
+@pytest.fixture
+def greeting_kind():
+    """A rendered kind registered for the test only: its body holds a secret."""
+    from notifications import renderers
+
+    def render(payload):
+        if payload.get("gone"):
+            raise renderers.NotificationNotNeeded("nobody to greet")
+        return f"Hello {payload['name']}, your secret is s3cr3t."
+
+    renderers.register_renderer("tests.greeting", render)
+    yield "tests.greeting"
+    renderers._renderers.pop("tests.greeting")
+
+
+def test_a_rendered_kind_is_written_when_sent_and_never_stored(greeting_kind):
+    notification = notification_queue(
+        recipient="a@example.org", subject="Hi", kind=greeting_kind, payload={"name": "Ada"}
+    )
+    assert send_notification(notification.pk) == "sent"
+    assert mail.outbox[0].body == "Hello Ada, your secret is s3cr3t."
+    assert "s3cr3t" not in repr(list(Notification.objects.values()))
+
+
+def test_a_rendered_kind_that_is_no_longer_needed_is_skipped_not_retried(greeting_kind):
+    notification = notification_queue(
+        recipient="a@example.org", subject="Hi", kind=greeting_kind, payload={"gone": True}
+    )
+    assert send_notification(notification.pk) == "not needed"
+    notification.refresh_from_db()
+    assert (notification.status, notification.last_error) == ("SKIPPED", "nobody to greet")
+    assert mail.outbox == []
+    assert resend_unsent() == 0
+
+
+def test_a_renderer_error_leaves_the_row_for_a_retry(greeting_kind):
+    notification = notification_queue(
+        recipient="a@example.org", subject="Hi", kind=greeting_kind, payload={}
+    )
+    assert send_notification(notification.pk) == "failed"
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.PENDING
+    assert "name" in notification.last_error
+
+
+def test_queueing_needs_a_body_or_a_registered_kind(greeting_kind):
+    with pytest.raises(ValueError):
+        notification_queue(recipient="a@example.org", subject="s", kind="no.such.kind")
+    with pytest.raises(ValueError):
+        notification_queue(recipient="a@example.org", subject="s", body="b", kind=greeting_kind)
+    with pytest.raises(ValueError):
+        notification_queue(recipient="a@example.org", subject="s")
+
+
+def test_the_table_refuses_a_stored_body_for_a_rendered_kind():
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        Notification.objects.create(
+            recipient="a@example.org", subject="s", body="link", kind="tests.greeting"
+        )
+
+
+def test_retry_gives_failed_rows_fresh_attempts_and_leaves_the_others(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from notifications.services import notifications_retry
+
+    queued: list[int] = []
+    monkeypatch.setattr(send_notification, "delay", queued.append)
+    failed = Notification.objects.create(
+        recipient="a@example.org", subject="s", body="b", status="FAILED", attempts=5
+    )
+    sent = Notification.objects.create(
+        recipient="b@example.org", subject="s", body="b", status="SENT", sent_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications_retry(notification_ids=[failed.pk, sent.pk]) == 1
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert (failed.status, failed.attempts) == (NotificationStatus.PENDING, 0)
+    assert sent.status == NotificationStatus.SENT
+    assert queued == [failed.pk]
