@@ -13,6 +13,7 @@ Each returns the locked, updated event and also updates the instance it was give
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,6 +57,16 @@ _DATETIME_FIELDS: Final = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
+class Approval:
+    """Who applies an approved appeal's effect, when, and on what grounds."""
+
+    actor: User | None
+    reason: str
+    reference: str
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """What an effect did, for its timeline row."""
 
@@ -64,7 +75,39 @@ class Change:
 
 
 # An effect's own part: check the event's conditions, change it (unsaved), say what it did.
-Effect = Callable[[TestEvent, datetime], Change]
+Effect = Callable[..., Change]
+EffectService = Callable[..., TestEvent]
+
+
+def appeal_effect(appeal: AppealType) -> Callable[[Effect], EffectService]:
+    """Make ``effect(event, approval, **options) -> Change`` into its service, called as
+    ``service(*, event, actor, reason, reference="", now=None, **options)``, that runs the
+    effect inside ``_apply`` and returns the updated event."""
+
+    def decorate(effect: Effect) -> EffectService:
+        @functools.wraps(effect)
+        def service(
+            *,
+            event: TestEvent,
+            actor: User | None,
+            reason: str,
+            reference: str = "",
+            now: datetime | None = None,
+            **options: Any,
+        ) -> TestEvent:
+            return _apply(
+                event,
+                appeal=appeal,
+                effect=functools.partial(effect, **options),
+                actor=actor,
+                reason=reason,
+                reference=reference,
+                now=now,
+            )
+
+        return service
+
+    return decorate
 
 
 # --- the scaffold ------------------------------------------------------------------------------
@@ -94,7 +137,7 @@ def _apply(
             f"{transitions.statuses_text(appeal)}."
         )
     before = event.status
-    change = effect(event, now)
+    change = effect(event, Approval(actor, reason, reference, now))
     event.save()
     record_change(
         event,
@@ -148,16 +191,10 @@ def _clear_test(event: TestEvent) -> None:
 # --- the effects -------------------------------------------------------------------------------
 
 
+@appeal_effect(AppealType.RESET)
 def event_reset(
-    *,
-    event: TestEvent,
-    actor: User | None,
-    reason: str,
-    tds: bool = True,
-    dei: bool = True,
-    reference: str = "",
-    now: datetime | None = None,
-) -> TestEvent:
+    event: TestEvent, approval: Approval, *, tds: bool = True, dei: bool = True
+) -> Change:
     """Reset a test event after an approved Reset Appeal; the prior state is kept for a Restore.
 
     - Online, ``tds``: the test leaves the TDS (status Reset) with its DEI entries, if any (003:
@@ -167,59 +204,40 @@ def event_reset(
       A-RESET-10); the TDS test keeps its status.
     - Paper: the test lives in the DEI, so resetting its DEI event resets the test.
     """
-
-    def reset(event: TestEvent, now: datetime) -> Change:
-        if not (tds or dei):
-            raise EffectError("Say what to reset: the TDS test event, its DEI entries, or both.")
-        if event.delivery == Delivery.PAPER:
-            if not dei:
-                raise EffectError(
-                    f"{_what(event, first=True)} was given on paper, so it has no TDS event; "
-                    "reset its DEI event instead."
-                )
-            scope, detail = "DEI", "Paper test reset in the DEI: its entries were removed."
-        elif tds:
-            if event.dei_entries and not dei:
-                raise EffectError(
-                    f"{_what(event, first=True)} also has DEI entries, and a Reset of the TDS "
-                    "event removes them too (003); reset both."
-                )
-            scope = "TDS+DEI" if event.dei_entries else "TDS"
-            detail = "Test removed from the TDS" + (
-                " and its DEI entries removed." if event.dei_entries else "."
+    if not (tds or dei):
+        raise EffectError("Say what to reset: the TDS test event, its DEI entries, or both.")
+    if event.delivery == Delivery.PAPER:
+        if not dei:
+            raise EffectError(
+                f"{_what(event, first=True)} was given on paper, so it has no TDS event; "
+                "reset its DEI event instead."
             )
-        else:
-            if not event.dei_entries:
-                raise EffectError(f"{_what(event, first=True)} has no DEI entries to reset.")
-            event.prior_state = _snapshot(event, reset_scope="DEI")
-            event.dei_entries = False
-            return Change(ChangeKind.RESET, "DEI entries removed; the TDS test event is unchanged.")
-        event.prior_state = _snapshot(event, reset_scope=scope)
-        _clear_test(event)
-        event.status = TestStatus.RESET
-        event.reset_by_appeal = True
-        return Change(ChangeKind.RESET, f"{detail} The prior state is kept for a Restore.")
+        scope, detail = "DEI", "Paper test reset in the DEI: its entries were removed."
+    elif tds:
+        if event.dei_entries and not dei:
+            raise EffectError(
+                f"{_what(event, first=True)} also has DEI entries, and a Reset of the TDS "
+                "event removes them too (003); reset both."
+            )
+        scope = "TDS+DEI" if event.dei_entries else "TDS"
+        detail = "Test removed from the TDS" + (
+            " and its DEI entries removed." if event.dei_entries else "."
+        )
+    else:
+        if not event.dei_entries:
+            raise EffectError(f"{_what(event, first=True)} has no DEI entries to reset.")
+        event.prior_state = _snapshot(event, reset_scope="DEI")
+        event.dei_entries = False
+        return Change(ChangeKind.RESET, "DEI entries removed; the TDS test event is unchanged.")
+    event.prior_state = _snapshot(event, reset_scope=scope)
+    _clear_test(event)
+    event.status = TestStatus.RESET
+    event.reset_by_appeal = True
+    return Change(ChangeKind.RESET, f"{detail} The prior state is kept for a Restore.")
 
-    return _apply(
-        event,
-        appeal=AppealType.RESET,
-        effect=reset,
-        actor=actor,
-        reason=reason,
-        reference=reference,
-        now=now,
-    )
 
-
-def event_reopen(
-    *,
-    event: TestEvent,
-    actor: User | None,
-    reason: str,
-    dei_only: bool = False,
-    reference: str = "",
-    now: datetime | None = None,
-) -> TestEvent:
+@appeal_effect(AppealType.REOPEN)
+def event_reopen(event: TestEvent, approval: Approval, *, dei_only: bool = False) -> Change:
     """Re-open a submitted or expired test after an approved Re-open Appeal (status Paused).
 
     The re-opened test waits for the student as a paused test does: it resumes at the last
@@ -233,32 +251,20 @@ def event_reopen(
     ``dei_only`` re-opens the DEI entries of an online test for correction (A-REOPEN-3); the TDS
     test keeps its status and only the timeline records it.
     """
-
-    def reopen(event: TestEvent, now: datetime) -> Change:
-        if dei_only and event.delivery == Delivery.ONLINE:
-            if not event.dei_entries:
-                raise EffectError(f"{_what(event, first=True)} has no DEI entries to re-open.")
-            return Change(
-                ChangeKind.REOPENED,
-                "DEI entries re-opened for correction; the TDS test event is unchanged.",
-            )
-        event.expires_at = _reopen_expiry(event, now)
-        event.status = TestStatus.PAUSED
-        event.submitted_at = None
-        event.grace_period_extended_at = None
-        until = f" until the end of {day_label(event.expires_at)}" if event.expires_at else ""
+    if dei_only and event.delivery == Delivery.ONLINE:
+        if not event.dei_entries:
+            raise EffectError(f"{_what(event, first=True)} has no DEI entries to re-open.")
         return Change(
-            ChangeKind.REOPENED, f"Re-opened{until}; the student resumes where the test left off."
+            ChangeKind.REOPENED,
+            "DEI entries re-opened for correction; the TDS test event is unchanged.",
         )
-
-    return _apply(
-        event,
-        appeal=AppealType.REOPEN,
-        effect=reopen,
-        actor=actor,
-        reason=reason,
-        reference=reference,
-        now=now,
+    event.expires_at = _reopen_expiry(event, approval.now)
+    event.status = TestStatus.PAUSED
+    event.submitted_at = None
+    event.grace_period_extended_at = None
+    until = f" until the end of {day_label(event.expires_at)}" if event.expires_at else ""
+    return Change(
+        ChangeKind.REOPENED, f"Re-opened{until}; the student resumes where the test left off."
     )
 
 
@@ -272,163 +278,95 @@ def _reopen_expiry(event: TestEvent, now: datetime) -> datetime | None:
     return event.expiry_for(now)
 
 
-def event_restore(
-    *,
-    event: TestEvent,
-    actor: User | None,
-    reason: str,
-    reference: str = "",
-    now: datetime | None = None,
-) -> TestEvent:
+@appeal_effect(AppealType.RESTORE)
+def event_restore(event: TestEvent, approval: Approval) -> Change:
     """Return a test reset by a Reset Appeal to exactly its prior state (A-RESTORE-1).
 
     A restored open test whose expiry has passed meanwhile is then expired by the sweep, which
     the timeline shows.
     """
-
-    def restore(event: TestEvent, now: datetime) -> Change:
-        if not event.reset_by_appeal or not event.prior_state:
-            raise EffectError(
-                f"{_what(event, first=True)} was not reset through a Reset Appeal, so it cannot "
-                "be restored (A-RESTORE-1)."
-            )
-        _apply_snapshot(event, event.prior_state)
-        event.prior_state = None
-        event.reset_by_appeal = False
-        status = TestStatus(event.status).label.lower()
-        return Change(ChangeKind.RESTORED, f"Returned from Reset to its prior status, {status}.")
-
-    return _apply(
-        event,
-        appeal=AppealType.RESTORE,
-        effect=restore,
-        actor=actor,
-        reason=reason,
-        reference=reference,
-        now=now,
-    )
+    if not event.reset_by_appeal or not event.prior_state:
+        raise EffectError(
+            f"{_what(event, first=True)} was not reset through a Reset Appeal, so it cannot "
+            "be restored (A-RESTORE-1)."
+        )
+    _apply_snapshot(event, event.prior_state)
+    event.prior_state = None
+    event.reset_by_appeal = False
+    status = TestStatus(event.status).label.lower()
+    return Change(ChangeKind.RESTORED, f"Returned from Reset to its prior status, {status}.")
 
 
-def event_extend_grace_period(
-    *,
-    event: TestEvent,
-    actor: User | None,
-    reason: str,
-    reference: str = "",
-    now: datetime | None = None,
-) -> TestEvent:
+@appeal_effect(AppealType.GRACE_PERIOD_EXTENSION)
+def event_extend_grace_period(event: TestEvent, approval: Approval) -> Change:
     """Let the student review earlier answers after the 20-minute pause rule ran out (A-GPE-1):
     online, a part with the pause rule (T-3), no extension already waiting."""
-
-    def extend(event: TestEvent, now: datetime) -> Change:
-        if event.delivery != Delivery.ONLINE or not event.part.pause_rule:
-            # A-GPE-1 over the contradicting sentence of 003 about a PT (domain.md).
-            on_paper = " on paper" if event.delivery == Delivery.PAPER else ""
-            raise EffectError(
-                f"{event.part.label} has no 20-minute pause rule{on_paper}, so a grace period "
-                "extension does not apply (A-GPE-1)."
-            )
-        if event.grace_period_extended_at is not None:
-            raise EffectError(
-                f"{_what(event, first=True)} already has a grace period extension waiting for "
-                "the student."
-            )
-        event.grace_period_extended_at = now
-        return Change(
-            ChangeKind.GRACE_PERIOD_EXTENDED,
-            "The student may review earlier answers when the test resumes.",
+    if event.delivery != Delivery.ONLINE or not event.part.pause_rule:
+        # A-GPE-1 over the contradicting sentence of 003 about a PT (domain.md).
+        on_paper = " on paper" if event.delivery == Delivery.PAPER else ""
+        raise EffectError(
+            f"{event.part.label} has no 20-minute pause rule{on_paper}, so a grace period "
+            "extension does not apply (A-GPE-1)."
         )
-
-    return _apply(
-        event,
-        appeal=AppealType.GRACE_PERIOD_EXTENSION,
-        effect=extend,
-        actor=actor,
-        reason=reason,
-        reference=reference,
-        now=now,
+    if event.grace_period_extended_at is not None:
+        raise EffectError(
+            f"{_what(event, first=True)} already has a grace period extension waiting for "
+            "the student."
+        )
+    event.grace_period_extended_at = approval.now
+    return Change(
+        ChangeKind.GRACE_PERIOD_EXTENDED,
+        "The student may review earlier answers when the test resumes.",
     )
 
 
-def event_rescore(
-    *,
-    event: TestEvent,
-    actor: User | None,
-    reason: str,
-    reference: str = "",
-    now: datetime | None = None,
-) -> TestEvent:
+@appeal_effect(AppealType.RESCORE)
+def event_rescore(event: TestEvent, approval: Approval) -> Change:
     """Open the THSS for the examiner to re-enter all Writing scores (A-RESCORE-1): Initial
     ELPAC Writing, grades 3-12, online (the THSS scores online tests only; the catalog offers
     Hand-scoring error for online tests only)."""
-
-    def rescore(event: TestEvent, now: datetime) -> Change:
-        if event.test_code != AssessmentCode.INITIAL_ELPAC or event.part.code != PartCode.WRITING:
-            raise EffectError(
-                f"A Rescore is only for Initial ELPAC Writing, not {event.part.label} "
-                "(A-RESCORE-1)."
-            )
-        if event.grade < 3:
-            raise EffectError(
-                f"A Rescore is only for Initial ELPAC Writing in grades 3-12, not grade "
-                f"{event.grade_label} (A-RESCORE-1)."
-            )
-        if event.delivery != Delivery.ONLINE:
-            raise EffectError(
-                f"{_what(event, first=True)} was given on paper, and a Rescore re-opens scores "
-                "in the THSS, which scores online tests only; correct paper scores in the DEI "
-                "through a Data Entry Issue case (A-RESCORE-1)."
-            )
-        event.rescore_opened_at = now
-        return Change(
-            ChangeKind.RESCORE_OPENED, "The examiner may re-enter all Writing scores in the THSS."
+    if event.test_code != AssessmentCode.INITIAL_ELPAC or event.part.code != PartCode.WRITING:
+        raise EffectError(
+            f"A Rescore is only for Initial ELPAC Writing, not {event.part.label} (A-RESCORE-1)."
         )
-
-    return _apply(
-        event,
-        appeal=AppealType.RESCORE,
-        effect=rescore,
-        actor=actor,
-        reason=reason,
-        reference=reference,
-        now=now,
+    if event.grade < 3:
+        raise EffectError(
+            f"A Rescore is only for Initial ELPAC Writing in grades 3-12, not grade "
+            f"{event.grade_label} (A-RESCORE-1)."
+        )
+    if event.delivery != Delivery.ONLINE:
+        raise EffectError(
+            f"{_what(event, first=True)} was given on paper, and a Rescore re-opens scores "
+            "in the THSS, which scores online tests only; correct paper scores in the DEI "
+            "through a Data Entry Issue case (A-RESCORE-1)."
+        )
+    event.rescore_opened_at = approval.now
+    return Change(
+        ChangeKind.RESCORE_OPENED, "The examiner may re-enter all Writing scores in the THSS."
     )
 
 
+@appeal_effect(AppealType.INVALIDATE)
 def event_invalidate(
-    *,
-    event: TestEvent,
-    actor: User | None,
-    reason: str,
-    notation: str = DEFAULT_INVALIDATION_NOTE,
-    reference: str = "",
-    now: datetime | None = None,
-) -> TestEvent:
+    event: TestEvent, approval: Approval, *, notation: str = DEFAULT_INVALIDATION_NOTE
+) -> Change:
     """Invalidate a finished CAASPP test (A-INVAL-1): condition code INV and a domain-level
     notation (D-1). Never an ELPAC test, which gets a notation instead (C-2)."""
-
-    def invalidate(event: TestEvent, now: datetime) -> Change:
-        if event.program != Program.CAASPP:
-            raise EffectError(
-                "An ELPAC test is never invalidated; record an irregularity notation instead (C-2)."
-            )
-        event.status = TestStatus.INVALIDATED
-        event.condition_code = ConditionCode.INV
-        IrregularityNotation.objects.create(
-            test_event=event, text=notation, reference=reference, recorded_by=actor, recorded_at=now
+    if event.program != Program.CAASPP:
+        raise EffectError(
+            "An ELPAC test is never invalidated; record an irregularity notation instead (C-2)."
         )
-        return Change(
-            ChangeKind.INVALIDATED, "Condition code INV set and an irregularity notation recorded."
-        )
-
-    return _apply(
-        event,
-        appeal=AppealType.INVALIDATE,
-        effect=invalidate,
-        actor=actor,
-        reason=reason,
-        reference=reference,
-        now=now,
+    event.status = TestStatus.INVALIDATED
+    event.condition_code = ConditionCode.INV
+    IrregularityNotation.objects.create(
+        test_event=event,
+        text=notation,
+        reference=approval.reference,
+        recorded_by=approval.actor,
+        recorded_at=approval.now,
+    )
+    return Change(
+        ChangeKind.INVALIDATED, "Condition code INV set and an irregularity notation recorded."
     )
 
 
