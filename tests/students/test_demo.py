@@ -3,6 +3,7 @@ idempotent, deterministic and fast."""
 
 from __future__ import annotations
 
+import random
 import time
 from collections import Counter
 from datetime import date, timedelta
@@ -14,7 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts import demo as accounts_demo
-from students import demo
+from students import demo, demo_plan
 from students.models import Student, TestEvent, TestingWindow
 from students.models import TestStatus as S
 from students.queries import window_is_open
@@ -60,7 +61,7 @@ def _snapshot():
 def test_about_two_hundred_students_per_school_quickly(seeded):
     assert seeded["seconds"] < 10
     per_school = dict(Student.objects.values_list("school__cds_code").annotate(n=Count("pk")))
-    assert per_school == {cds: 200 for cds, _, _ in demo.SCHOOLS}
+    assert per_school == {cds: 200 for cds, _, _ in demo_plan.SCHOOLS}
     grades = set(Student.objects.values_list("grade", flat=True))
     assert grades == set(range(13))
 
@@ -74,12 +75,12 @@ def test_seeding_again_changes_nothing(seeded):
 
 def test_the_plan_is_deterministic():
     first = [
-        demo._plan_school(demo.random.Random(demo.SEED), *school, 2026)
-        for school in demo.SCHOOLS[:1]
+        demo_plan.plan_school(random.Random(demo_plan.SEED), *school, 2026)
+        for school in demo_plan.SCHOOLS[:1]
     ]
     again = [
-        demo._plan_school(demo.random.Random(demo.SEED), *school, 2026)
-        for school in demo.SCHOOLS[:1]
+        demo_plan.plan_school(random.Random(demo_plan.SEED), *school, 2026)
+        for school in demo_plan.SCHOOLS[:1]
     ]
     assert first == again
 
