@@ -185,9 +185,12 @@ def test_nobody_deactivates_their_own_account(client, lea_coordinator):
     assert lea_coordinator.is_active
 
 
-def test_deactivate_is_post_only(client, lea_coordinator, colleague):
+def test_deactivate_get_only_asks(client, lea_coordinator, colleague):
+    # A GET shows the confirmation page (tests/pages/test_confirm.py); only a POST acts.
     client.force_login(lea_coordinator)
-    assert client.get(reverse("accounts:user_deactivate", args=[colleague.pk])).status_code == 405
+    assert client.get(reverse("accounts:user_deactivate", args=[colleague.pk])).status_code == 200
+    colleague.refresh_from_db()
+    assert colleague.is_active
 
 
 def test_account_that_also_works_in_another_lea_is_read_only(client, tree, lea_coordinator):
