@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from accounts import views
 from accounts.forms import EmailAuthenticationForm, StairsPasswordResetForm
+from accounts.password_forms import StairsPasswordChangeForm, StairsSetPasswordForm
 
 app_name = "accounts"
 
@@ -16,11 +17,12 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", views.StairsLogoutView.as_view(), name="logout"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
             template_name="accounts/password_change.html",
+            form_class=StairsPasswordChangeForm,
             success_url=reverse_lazy("accounts:password_change_done"),
         ),
         name="password_change",
@@ -52,6 +54,7 @@ urlpatterns = [
         "password/reset/<uidb64>/<token>/",
         views.StairsPasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
+            form_class=StairsSetPasswordForm,
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",

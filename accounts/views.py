@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access, services
 from accounts.forms import (
@@ -19,7 +20,14 @@ from accounts.forms import (
     UserEditForm,
     UserSearchForm,
 )
-from accounts.models import LEA_COORDINATOR_ROLES, AccountEvent, Role, RoleGrant, User
+from accounts.models import (
+    LEA_COORDINATOR_ROLES,
+    SITE_COORDINATOR_ROLES,
+    AccountEvent,
+    Role,
+    RoleGrant,
+    User,
+)
 
 USERS_PER_PAGE = 25
 
@@ -44,17 +52,49 @@ class StairsPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+class StairsLogoutView(auth_views.LogoutView):
+    """Signing out says so on the sign-in page it lands on."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        # Added after the session is flushed: the message travels in the messages cookie.
+        messages.success(request, "You are signed out of STAIRS.")
+        return response
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    grants = (
-        RoleGrant.objects.filter(user=request.user)
+    """The start page: what this user can do next, by role, with the state that matters.
+
+    A fixed number of queries whatever the size of the LEA or the state: the grants, the
+    scope (cached on the user), and one count of accounts for those who manage them.
+    """
+    user = request.user
+    scope = access.scope_for(user)
+    grants = list(
+        RoleGrant.objects.filter(user=user)
         .select_related("organization", "organization__parent")
         .order_by("role")
     )
+    can_manage_users = access.can_manage_users(user)
+    roles = scope.roles
     return render(
         request,
         "home.html",
-        {"grants": grants, "can_manage_users": access.can_manage_users(request.user)},
+        {
+            "grants": grants,
+            "can_manage_users": can_manage_users,
+            "can_search_students": not scope.is_empty,
+            "is_lea_coordinator": bool(roles & LEA_COORDINATOR_ROLES),
+            "is_site_coordinator": bool(roles & SITE_COORDINATOR_ROLES),
+            "is_test_administrator": Role.TEST_ADMINISTRATOR in roles,
+            "is_cde": bool(roles & {Role.CDE_REVIEWER, Role.CDE_ADMINISTRATOR}),
+            "is_cde_administrator": Role.CDE_ADMINISTRATOR in roles,
+            "is_caltac": Role.CALTAC_AGENT in roles,
+            "active_users": (
+                access.users_for(user).filter(is_active=True).count() if can_manage_users else None
+            ),
+        },
     )
 
 
@@ -231,6 +271,23 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _confirm(
+    request: HttpRequest, *, title: str, consequences: list[str], button_label: str, cancel_url: str
+) -> HttpResponse:
+    """The page that asks before a destructive action; its button POSTs to the same URL."""
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": title,
+            "consequences": consequences,
+            "action_url": request.path,
+            "button_label": button_label,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
 def _post_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
     _require_user_manager(request)
     user = _managed_user(request, pk)
@@ -243,9 +300,23 @@ def _post_action(request: HttpRequest, pk: int, action, success: str) -> HttpRes
     return redirect("accounts:user_detail", pk=user.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        # Never on one click: the GET asks, only the POST from that page acts.
+        _require_user_manager(request)
+        user = _managed_user(request, pk)
+        return _confirm(
+            request,
+            title=f"Deactivate {user.full_name}?",
+            consequences=[
+                f"{user.email} can no longer sign in, and is signed out everywhere now.",
+                "Their roles and history stay, so you can reactivate the account later.",
+            ],
+            button_label="Deactivate the account",
+            cancel_url=reverse("accounts:user_detail", args=[user.pk]),
+        )
     return _post_action(
         request, pk, services.user_deactivate, "{email} is deactivated and can no longer sign in."
     )
@@ -274,7 +345,7 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _user_detail_page(request, user, form, status=400)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def grant_remove(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
     _require_user_manager(request)
@@ -283,6 +354,17 @@ def grant_remove(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
         grant = user.grants.select_related("organization").get(pk=grant_pk)
     except RoleGrant.DoesNotExist:
         raise Http404 from None
+    if request.method == "GET":
+        return _confirm(
+            request,
+            title=f"Remove the role {grant.get_role_display()} at {grant.organization.name}?",
+            consequences=[
+                f"{user.full_name} loses what this role opens at {grant.organization.name}.",
+                "Their other roles and their account stay as they are.",
+            ],
+            button_label="Remove the role",
+            cancel_url=reverse("accounts:user_detail", args=[user.pk]),
+        )
     try:
         services.grant_remove(actor=request.user, grant=grant)
     except ValidationError as error:

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "accounts.context_processors.identity",
             ],
         },
     },
@@ -157,6 +158,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or env.bool("TESTING", default=False)
+
+# The ribbon on every page of a non-production site ("demo", "staging"); empty in production.
+STAIRS_ENVIRONMENT = env.str("STAIRS_ENVIRONMENT", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _actions(body: str) -> set[str]:
-    """The POST targets of the page's forms (each one a button)."""
-    return set(re.findall(r'<form method="post" action="([^"]+)"', body))
+    """What the page offers: the POST targets of its forms (each one a button), and its links to
+    the confirmation pages of destructive actions (deactivate, remove a role)."""
+    posts = set(re.findall(r'<form method="post" action="([^"]+)"', body))
+    links = re.findall(r'href="([^"]+)"', body)
+    return posts | {link for link in links if link.endswith(("/deactivate/", "/remove/"))}
 
 
 # --- one's own account ------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The browser harness: Playwright driving Debian's Chromium against a live server, and axe.
 
 Every page a journey visits goes through ``assert_axe_clean``: one violation fails the test.
+Every journey runs twice, at desktop and at phone width (the ``viewport`` parameter): on a
+phone the main menu is folded behind its toggle, so journeys reach it through ``main_menu``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page, expect
 
 from accounts.models import User
 from tests.factories import DEFAULT_PASSWORD
@@ -24,6 +26,12 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+# Desktop, and a common phone (iPhone 12 to 15 in CSS pixels).
+VIEWPORTS = {
+    "desktop": {"width": 1280, "height": 800},
+    "phone": {"width": 390, "height": 844},
+}
 
 _axe = Axe()
 
@@ -43,10 +51,38 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def page(page: Page) -> Page:
+def page(page: Page, viewport: str) -> Page:
     page.set_default_timeout(10_000)
+    page.set_viewport_size(VIEWPORTS[viewport])
     return page
+
+
+def main_menu(page: Page) -> Locator:
+    """The main navigation, unfolded first where the width folds it behind its toggle."""
+    toggle = page.get_by_role("button", name="Show the menu")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+        expect(page.locator("#main-nav")).to_be_visible()
+    return page.get_by_role("navigation", name="Main")
+
+
+def sign_out(page: Page) -> None:
+    main_menu(page).get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+def assert_fits_the_width(page: Page) -> None:
+    """Nothing widens the page beyond the window: wide tables scroll inside their own box."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{page.url} is {overflow}px wider than the window"
 
 
 def assert_axe_clean(page: Page) -> None:

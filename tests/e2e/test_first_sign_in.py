@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
-from tests.e2e.conftest import assert_axe_clean
+from tests.e2e.conftest import assert_axe_clean, main_menu, sign_out
 from tests.factories import DEFAULT_PASSWORD, user_with_role
 
 pytestmark = [
@@ -66,15 +66,14 @@ def test_new_lea_coordinator_signs_the_forms_and_reaches_home(page: Page, live_s
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Nora")
     expect(page.get_by_role("status")).to_contain_text("are signed")
-    expect(
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Users")
-    ).to_be_visible()
+    expect(main_menu(page).get_by_role("link", name="Users")).to_be_visible()
     assert_axe_clean(page)
 
     user.refresh_from_db()
     assert user.agreement_signed_at is not None and user.affidavit_signed_at is not None
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
+    expect(page.get_by_role("status")).to_have_text("You are signed out of STAIRS.")
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))

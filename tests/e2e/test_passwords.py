@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_axe_clean, sign_in
+from tests.e2e.conftest import assert_axe_clean, main_menu, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -51,7 +51,7 @@ def test_forgotten_password_then_a_password_change(page: Page, live_server, coll
 
     sign_in(page, live_server, colleague, password="a-brand-new-passphrase")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
-    page.get_by_role("link", name=re.compile("change password")).click()
+    main_menu(page).get_by_role("link", name=re.compile("change password")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")
     assert_axe_clean(page)
     page.locator("#id_old_password").fill("a-brand-new-passphrase")
@@ -71,6 +71,12 @@ def test_locked_out_page_is_clear_and_accessible(page: Page, live_server, collea
     expect(page.get_by_role("heading", level=1)).to_have_text("Too many sign-in attempts")
     expect(page.get_by_role("link", name="reset your password")).to_be_visible()
     assert_axe_clean(page)
+    # A way back: to the sign-in page, or straight to a reset.
+    expect(
+        page.get_by_role("link", name="Email me a link to choose a new password")
+    ).to_be_visible()
+    page.get_by_role("link", name="Back to sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to STAIRS")
 
 
 def test_a_page_the_role_does_not_allow_says_so(page: Page, live_server, colleague):

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from students import effects
 from students.models import TestStatus
-from tests.e2e.conftest import assert_axe_clean, sign_in
+from tests.e2e.conftest import assert_axe_clean, main_menu, sign_in
 from tests.students.factories import StudentFactory, make_event
 
 pytestmark = [
@@ -32,7 +32,7 @@ def test_site_coordinator_reads_a_student_profile(
     foreign = StudentFactory(school=tree.school_a2, last_name="Vegan")
 
     sign_in(page, live_server, colleague)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Students").click()
+    main_menu(page).get_by_role("link", name="Students").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Students")
     assert_axe_clean(page)
 

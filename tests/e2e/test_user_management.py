@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role, User
-from tests.e2e.conftest import assert_axe_clean, sign_in
+from tests.e2e.conftest import assert_axe_clean, main_menu, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,7 +18,7 @@ def test_lea_coordinator_adds_a_test_administrator(
     page: Page, live_server, tree, lea_coordinator, colleague
 ):
     sign_in(page, live_server, lea_coordinator)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Users").click()
+    main_menu(page).get_by_role("link", name="Users").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Users")
     expect(page.get_by_role("link", name=colleague.full_name)).to_be_visible()
     assert_axe_clean(page)
@@ -60,7 +60,12 @@ def test_lea_coordinator_adds_a_test_administrator(
     ).to_be_visible()
     assert_axe_clean(page)
 
-    page.get_by_role("button", name="Deactivate").click()
+    # Deactivating asks first, on its own page; only its button acts.
+    page.get_by_role("link", name="Deactivate").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deactivate Terry Alder?")
+    assert_axe_clean(page)
+    assert User.objects.get(email="terry@alder.example.org").is_active
+    page.get_by_role("button", name="Deactivate the account").click()
     expect(page.get_by_role("status")).to_contain_text("is deactivated")
     assert_axe_clean(page)
     assert not User.objects.get(email="terry@alder.example.org").is_active

@@ -25,7 +25,10 @@ def lapsed(tree):
 
 
 def _status_cells(body: str) -> list[str]:
-    return re.findall(r"<td>(In progress|Expired|Paused|Submitted)</td>", body)
+    # Each status is a tag (templates/includes/status_tag.html) in its table cell.
+    return re.findall(
+        r'<span class="status-tag[^"]*">(In progress|Expired|Paused|Submitted)</span>', body
+    )
 
 
 def test_the_tests_tab_and_score_status_show_a_lapsed_test_as_expired(client, lapsed, colleague):
@@ -43,7 +46,8 @@ def test_the_event_page_shows_a_lapsed_test_as_expired_with_its_effects(client, 
     client.force_login(colleague)
     url = reverse("students:test_event", args=[lapsed.student.ssid, lapsed.pk])
     body = client.get(url).content.decode()
-    status = re.search(r"<dt[^>]*>Status</dt><dd[^>]*>([^<]*)</dd>", body).group(1)
+    cell = re.search(r"<dt[^>]*>Status</dt><dd[^>]*>(.*?)</dd>", body, re.S).group(1)
+    status = " ".join(re.sub(r"<[^>]+>", "", cell).split())
     assert status.startswith("Expired (its expiry passed;")
     assert "Reset, Re-open, Invalidate" in body
 
