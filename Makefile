@@ -4,6 +4,9 @@ SHELL := /bin/bash
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+# uv itself comes from PyPI into the venv; pyproject.toml's required-version names the same.
+UV_VERSION := 0.13.9
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
@@ -20,13 +23,15 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) TESTIN
 help:
 	@echo "make run    serve the demo on http://127.0.0.1:$(PORT) (SQLite, demo sign-ins printed)"
 	@echo "make test   the whole test suite on PostgreSQL and Redis"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   lock file check, ruff check and format check"
 	@echo "make bench  the benchmarks in bench/, figures written to bench/RESULTS.md"
 
-$(STAMP): pyproject.toml build-constraints.txt
+# Exactly the versions in uv.lock (--frozen: the lock is never re-resolved here).
+$(STAMP): pyproject.toml uv.lock
 	@test -x $(PY) || { py=$$(scripts/find-python) && "$$py" -m venv $(VENV); }
-	$(PY) -m pip install --quiet --upgrade "pip>=25.3"
-	$(PY) -m pip install --quiet --build-constraint build-constraints.txt -e ".[dev]"
+	@test "$$($(UV) --version 2>/dev/null)" = "uv $(UV_VERSION)" \
+	  || $(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --extra dev --python $(PY) --quiet
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -42,6 +47,7 @@ test: install
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
+	$(UV) lock --check --quiet --python $(PY)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
