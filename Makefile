@@ -50,10 +50,12 @@ serve-prep: install .env
 	$(PY) manage.py seed_demo --force
 
 # gunicorn, as in production: the product's error pages, and an access log without query strings.
+# --preload loads the app once before the workers fork (a quicker start on a small machine); no
+# control socket, as gunicorn's default one in ~/.gunicorn would be shared by every checkout.
 run: serve-prep
 	@echo "STAIRS is at http://127.0.0.1:$(PORT)/ (stop with Ctrl-C)"
 	$(VENV)/bin/gunicorn -c stairs_site/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 2 \
-	  stairs_site.wsgi:application
+	  --preload --no-control-socket stairs_site.wsgi:application
 
 dev: install .env
 	$(DEV_ENV) $(PY) manage.py migrate --no-input

@@ -172,3 +172,11 @@ def test_the_readme_roster_import_works_as_printed(quick_start):
     result = quick_start.run(command)
     assert result.returncode == 0, result.stderr
     assert "Imported roster.csv for Los Robles Unified" in result.stdout
+
+
+def test_an_empty_env_file_setting_reads_no_local_settings(quick_start):
+    # make test sets ENV_FILE empty, so a checkout's demo .env never reaches the suite.
+    result = quick_start.run("ENV_FILE= .venv/bin/python manage.py check")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+    assert quick_start.run(".venv/bin/python manage.py check").returncode == 0
