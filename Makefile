@@ -40,7 +40,7 @@ $(STAMP): pyproject.toml uv.lock
 install: $(STAMP)
 
 # Written once; an existing .env is never touched (delete it for a new one).
-.env:
+.env: | $(STAMP)
 	$(PY) scripts/write-local-env $@
 
 serve-prep: install .env

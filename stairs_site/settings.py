@@ -102,8 +102,8 @@ DATABASES = {
 _database = DATABASES["default"]
 if _database["ENGINE"].endswith("sqlite3") and _database["NAME"] != ":memory:":
     _database["NAME"] = str(BASE_DIR / _database["NAME"])
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+_database["ATOMIC_REQUESTS"] = False
+_database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
