@@ -32,8 +32,10 @@ help:
 # Exactly the versions in uv.lock (--frozen: the lock is never re-resolved here).
 $(STAMP): pyproject.toml uv.lock
 	@test -x $(PY) || { py=$$(scripts/find-python) && "$$py" -m venv $(VENV); }
+	@# A venv that uv made itself has no pip: ensurepip brings it back for this one install.
 	@test "$$($(UV) --version 2>/dev/null)" = "uv $(UV_VERSION)" \
-	  || $(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	  || { $(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --default-pip >/dev/null; \
+	       $(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; }
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --extra dev --python $(PY) --quiet
 	@touch $(STAMP)
 

@@ -39,6 +39,10 @@ def test_the_makefile_dockerfile_and_pyproject_name_one_uv_version():
     assert makefile and dockerfile
     assert makefile[1] == dockerfile[1]
     assert PYPROJECT["tool"]["uv"]["required-version"] == f"=={makefile[1]}"
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    assert [package["version"] for package in lock["package"] if package["name"] == "uv"] == [
+        makefile[1]
+    ]
 
 
 def test_installs_read_the_lock_without_resolving_again():
