@@ -1,9 +1,11 @@
 """STAIRS settings: everything comes from the environment (django-environ).
 
-With nothing set, the app runs on SQLite with Celery tasks run in-process and email printed to
-the console (the quick start). Production and the test suite set DATABASE_URL and REDIS_URL.
+With DEBUG on and nothing else set, the app runs on SQLite with Celery tasks run in-process and
+email printed to the console. `make run` writes the same, with DEBUG off, to a local .env
+(scripts/write-local-env). Production and the test suite set DATABASE_URL and REDIS_URL.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,9 +17,12 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# A local .env is a developer convenience; the process environment always wins.
-if (BASE_DIR / ".env").is_file():
-    env.read_env(BASE_DIR / ".env")
+# A local .env (the quick start's, or a developer's) fills in what the process environment does
+# not set; the environment always wins. ENV_FILE names another file, or none when empty (the
+# suite sets it empty so a checkout's demo settings never leak into the tests).
+_env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file and Path(_env_file).is_file():
+    env.read_env(_env_file)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -81,7 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
-                "accounts.context_processors.identity",
+                "stairs_site.context_processors.identity",
             ],
         },
     },
@@ -93,8 +98,13 @@ if not DEBUG and not env.str("DATABASE_URL", default=""):
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A relative SQLite path (the quick start's sqlite:///db.sqlite3) is beside manage.py, whatever
+# folder a command is started from.
+_database = DATABASES["default"]
+if _database["ENGINE"].endswith("sqlite3") and _database["NAME"] != ":memory:":
+    _database["NAME"] = str(BASE_DIR / _database["NAME"])
+_database["ATOMIC_REQUESTS"] = False
+_database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -198,10 +208,14 @@ MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="STAIRS <no-reply@stairs.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery on Redis. Without REDIS_URL every task runs in-process (the quick start).
+# Celery on Redis. Without REDIS_URL every task runs in-process: with DEBUG on, or when asked
+# for by TASKS_IN_PROCESS (the quick start's .env). A deployment never falls back silently.
 REDIS_URL = env.str("REDIS_URL", default="")
-if not DEBUG and not REDIS_URL:
-    raise ImproperlyConfigured("REDIS_URL must be set when DEBUG is off.")
+if not REDIS_URL and not env.bool("TASKS_IN_PROCESS", default=DEBUG):
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DEBUG is off. "
+        "(For a local demo without Redis, set TASKS_IN_PROCESS=true.)"
+    )
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -234,6 +248,7 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The product's own page for a refused form (an expired page, cookies blocked), not Django's.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
