@@ -44,7 +44,12 @@ def mixed_batch(size: int, seed: int = 4) -> list[dict[str, Any]]:
         answer_sets: list[dict[str, Any]] = [{}]
         for q in incident.questions:
             values = q.choice_codes or (True, False)
-            answer_sets = [{**a, q.key: v} for a in answer_sets for v in values]
+            # A question gated on an earlier answer (asked_when) is answered only where asked.
+            answer_sets = [
+                {**a, q.key: v} if q.is_asked(a) else a
+                for a in answer_sets
+                for v in (values if q.is_asked(a) else (None,))
+            ]
         for test, assessment in catalog.assessments.items():
             for part, delivery in product(
                 assessment.part_codes or (None,), [d.value for d in Delivery]

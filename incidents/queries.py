@@ -25,12 +25,15 @@ from students.models import Assessment, AssessmentPart
 
 
 def _question_data(q: FollowUpQuestion) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "key": q.key,
         "text": q.text,
         "answer_type": q.answer_type,
         "choices": [{"code": c.code, "label": c.label} for c in q.choices.all()],
     }
+    if q.asked_when_key:
+        data["asked_when"] = {"key": q.asked_when_key, "answer": q.asked_when_answer}
+    return data
 
 
 def _assessment_data() -> list[dict[str, Any]]:

@@ -28,7 +28,7 @@ INCIDENT_FORMAT: Final = "stairs-incident-catalog"
 
 # The versions a fresh database ends up with (the latest data migration of each app loads them).
 CURRENT_ASSESSMENT_CATALOG: Final = ASSESSMENT_FIXTURES / "assessment_catalog_v1.json"
-CURRENT_INCIDENT_CATALOG: Final = INCIDENT_FIXTURES / "incident_catalog_v1.json"
+CURRENT_INCIDENT_CATALOG: Final = INCIDENT_FIXTURES / "incident_catalog_v2.json"
 
 
 def read_fixture(path: Path, expected_format: str) -> dict[str, Any]:
@@ -94,14 +94,14 @@ def load_incident_catalog(apps: Any, filename: str) -> None:
         keys = [q["key"] for q in item.get("questions", [])]
         FollowUpQuestion.objects.filter(incident_type=incident).exclude(key__in=keys).delete()
         for q_order, q in enumerate(item.get("questions", []), start=1):
+            defaults = {"text": q["text"], "answer_type": q["answer_type"]}
+            if "asked_when" in q:  # version 2 on; older model states have no such fields
+                defaults["asked_when_key"] = q["asked_when"]["key"]
+                defaults["asked_when_answer"] = q["asked_when"]["answer"]
             question, _ = FollowUpQuestion.objects.update_or_create(
                 incident_type=incident,
                 key=q["key"],
-                defaults={
-                    "text": q["text"],
-                    "answer_type": q["answer_type"],
-                    "sort_order": q_order * 10,
-                },
+                defaults={**defaults, "sort_order": q_order * 10},
             )
             codes = [c["code"] for c in q.get("choices", [])]
             AnswerChoice.objects.filter(question=question).exclude(code__in=codes).delete()

@@ -141,10 +141,18 @@ class FollowUpQuestion:
     text: str
     answer_type: str
     choices: tuple[AnswerChoice, ...] = ()
+    # (key of an earlier CHOICE question, its answer): the question is asked only then.
+    asked_when: tuple[str, str] | None = None
 
     @property
     def choice_codes(self) -> tuple[str, ...]:
         return tuple(choice.code for choice in self.choices)
+
+    def is_asked(self, answers: Mapping[str, Any]) -> bool:
+        if self.asked_when is None:
+            return True
+        key, answer = self.asked_when
+        return answers.get(key) == answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +219,17 @@ def incident_from_data(
         choices = tuple(AnswerChoice(c["code"], c["label"]) for c in q.get("choices", []))
         if (answer_type == CHOICE) != bool(choices):
             raise CatalogError(f"{where} question {q['key']}: only a CHOICE question has choices")
-        questions.append(FollowUpQuestion(q["key"], q["text"], answer_type, choices))
+        asked_when = None
+        if q.get("asked_when"):
+            asked_when = (q["asked_when"]["key"], q["asked_when"]["answer"])
+            earlier = {question.key: question for question in questions}.get(asked_when[0])
+            # Only an earlier list question can gate it, so the wizard asks in order.
+            if earlier is None or asked_when[1] not in earlier.choice_codes:
+                raise CatalogError(
+                    f"{where} question {q['key']}: asked when {asked_when[0]} is "
+                    f"{asked_when[1]}, which no earlier question offers"
+                )
+        questions.append(FollowUpQuestion(q["key"], q["text"], answer_type, choices, asked_when))
     if len({q.key for q in questions}) != len(questions):
         raise CatalogError(f"{where}: two questions with the same key")
     return IncidentType(

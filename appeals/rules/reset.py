@@ -29,6 +29,7 @@ from stairs.vocabulary import (
     ALTERNATE_ASSESSMENTS,
     AppealType,
     AssessmentCode,
+    Delivery,
     PartCode,
     Program,
     TestStatus,
@@ -118,6 +119,15 @@ def _language_support(
 def _domain_exemption(
     situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
 ) -> Decision:
+    """rule A-RESET-3, whether filed as DOMAIN_EXEMPTION or, for the ELPAC, as the general
+    assessment given instead of the alternate (INCORRECT_ASSESSMENT): one student, one answer."""
+    if situation.delivery != Delivery.ONLINE:
+        # rule A-RESET-3: online ELPAC only (DOMAIN_EXEMPTION is offered online only).
+        return no_appeal(
+            "A-RESET-3",
+            f"A Reset for a missed domain exemption or alternate assessment is only for online "
+            f"tests, and the {place(situation, assessment)} was given on paper.",
+        )
     if situation.part == PartCode.WRITING and situation.grade <= 2:
         # rule A-RESET-3: "all grades except kindergarten through grade two" for Writing.
         return no_appeal(
@@ -192,6 +202,10 @@ def _incorrect_assessment(
     what = str(situation.answers["what"])
     if what == "SUMMATIVE_INSTEAD_OF_PRACTICE":
         return _summative_instead_of_practice(situation, assessment, catalog)
+    if what == "GENERAL_INSTEAD_OF_ALTERNATE" and assessment.program == Program.ELPAC:
+        # "General instead of alternate" is a CAASPP condition (003 Reset 10); for the ELPAC the
+        # same facts are a missed alternate assessment under A-RESET-3 (issue 7, B11).
+        return _domain_exemption(situation, assessment, catalog)
     if what == "GENERAL_INSTEAD_OF_ALTERNATE" and situation.test in ALTERNATE_ASSESSMENTS:
         # rule A-RESET-5: the CAA *is* the alternate; the reset belongs on the general test.
         return no_appeal(
@@ -224,6 +238,19 @@ def _summative_instead_of_practice(
     if limit is None:
         return no_limit(RESET_CAASPP_LIMIT, where)
     count = situation.questions_completed
+    if situation.answers.get("nonallowable_materials") is True and (
+        situation.test != AssessmentCode.CAST
+    ):
+        # rule A-RESET-9, 003 Reset 11 first bullet: the summative instead of the interim *and*
+        # nonallowable materials, devices or accommodation: a Reset with no question limit. The
+        # CAST keeps its fewer-than-10 limit (003 Reset 14), checked below.
+        return file_appeal(
+            AppealType.RESET,
+            "A-RESET-9",
+            f"The {where} was given instead of an interim or practice test and with nonallowable "
+            f"materials, devices or accommodations, so it can be reset however many questions "
+            f"were completed ({were(count)}).",
+        )
     if count < limit:
         # rule A-RESET-9
         return file_appeal(

@@ -162,6 +162,11 @@ def _answers(raw: Mapping[str, Any], incident: str, catalog: RulesCatalog) -> Ma
     for question in incident_type.questions:
         name = f"answers.{question.key}"
         answer = value.get(question.key)
+        if not question.is_asked(answers):
+            if answer is not None:
+                key, expected = question.asked_when or ("", "")
+                raise SituationError(name, f"only asked when {key} is {expected}; leave it out")
+            continue
         if question.answer_type == YES_NO:
             if answer is None:
                 raise SituationError(name, f"required for {incident}, true or false")

@@ -46,7 +46,7 @@ def data() -> dict:
 def test_fixture_holds_section_c_in_order_with_its_severities() -> None:
     catalog = load_fixture()
     assert [(i.code, i.severity) for i in catalog.incidents.values()] == SECTION_C
-    assert catalog.version == "1"
+    assert catalog.version == "2"
 
 
 def test_only_parent_exemption_is_not_a_stairs_incident() -> None:
@@ -70,6 +70,7 @@ def test_follow_up_questions_match_section_c() -> None:
     assert incidents["TEST_EXPIRED"].question("cause").choice_codes == (
         "EXCUSED_ABSENCE",
         "SCHOOL_CLOSURE",
+        "PT_STARTED_BY_MISTAKE",
         "OTHER",
     )
     assert incidents["DATA_ENTRY_ISSUE"].question("entries").choice_codes == (
@@ -174,6 +175,11 @@ def _broken(data: dict, change) -> dict:
         (
             lambda d: d["assessments"][0]["parts"].append({**d["assessments"][0]["parts"][0]}),
             "assessment SB_ELA: part NON_PT listed twice",
+        ),
+        (
+            lambda d: d["incident_types"][4]["questions"][1]["asked_when"].update(answer="MAYBE"),
+            "incident INCORRECT_ASSESSMENT question nonallowable_materials: asked when what is "
+            "MAYBE, which no earlier question offers",
         ),
         (
             lambda d: d["incident_types"].append(d["incident_types"][0]),
