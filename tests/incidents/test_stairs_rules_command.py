@@ -61,7 +61,7 @@ def test_contract_example_gives_a_caltac_reset():
         "irregularity_notation": False,
         "rule": "A-RESET-9",
     }
-    assert "fewer than 10" in d["reason"] and "4 were" in d["reason"]
+    assert "fewer than 10" in d["reason"] and "4 non-PT questions were completed" in d["reason"]
 
 
 def test_decisions_come_back_in_the_order_of_the_situations():
