@@ -109,3 +109,17 @@ def test_an_expired_pause_rule_while_testing_again_has_a_next_step() -> None:
     d = run(sb(TD, answers=DISRUPTED, test_status="IN_PROGRESS"))
     assert not d.appealable and d.next_step == {"test_status": "PAUSED"}
     assert run(sb(TD, answers=DISRUPTED, test_status="PAUSED")).appeal == "GRACE_PERIOD_EXTENSION"
+
+
+def test_appealable_and_the_reason_agree() -> None:
+    # issue 7, B9: a refusal's reason never says the appeal can be filed, and an appeal's reason
+    # never says nothing is filed.
+    claims = re.compile(
+        r"can be reset|can re-open|can invalidate|can grant|so it is reset|is grounds for CDE"
+    )
+    for s, d in DECISIONS:
+        if d.appealable:
+            assert not d.advice and "nothing is filed" not in d.reason, (s, d.reason)
+        else:
+            why = d.reason[: -len(d.advice) - 3]
+            assert not claims.search(why), (s, d.reason)
