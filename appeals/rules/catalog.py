@@ -212,25 +212,31 @@ def incident_from_data(
     parts = _str_list(raw.get("parts", []), PartCode, f"{where} parts")
     deliveries = _str_list(raw.get("deliveries", []), Delivery, f"{where} deliveries")
     questions = []
-    for q in raw.get("questions", []):
-        answer_type = q.get("answer_type")
+    for item in raw.get("questions", []):
+        answer_type = item.get("answer_type")
         if answer_type not in ANSWER_TYPES:
-            raise CatalogError(f"{where} question {q.get('key')}: unknown type {answer_type!r}")
-        choices = tuple(AnswerChoice(c["code"], c["label"]) for c in q.get("choices", []))
+            raise CatalogError(f"{where} question {item.get('key')}: unknown type {answer_type!r}")
+        choices = tuple(
+            AnswerChoice(choice["code"], choice["label"]) for choice in item.get("choices", [])
+        )
         if (answer_type == CHOICE) != bool(choices):
-            raise CatalogError(f"{where} question {q['key']}: only a CHOICE question has choices")
+            raise CatalogError(
+                f"{where} question {item['key']}: only a CHOICE question has choices"
+            )
         asked_when = None
-        if q.get("asked_when"):
-            asked_when = (q["asked_when"]["key"], q["asked_when"]["answer"])
+        if item.get("asked_when"):
+            asked_when = (item["asked_when"]["key"], item["asked_when"]["answer"])
             earlier = {question.key: question for question in questions}.get(asked_when[0])
             # Only an earlier list question can gate it, so the wizard asks in order.
             if earlier is None or asked_when[1] not in earlier.choice_codes:
                 raise CatalogError(
-                    f"{where} question {q['key']}: asked when {asked_when[0]} is "
+                    f"{where} question {item['key']}: asked when {asked_when[0]} is "
                     f"{asked_when[1]}, which no earlier question offers"
                 )
-        questions.append(FollowUpQuestion(q["key"], q["text"], answer_type, choices, asked_when))
-    if len({q.key for q in questions}) != len(questions):
+        questions.append(
+            FollowUpQuestion(item["key"], item["text"], answer_type, choices, asked_when)
+        )
+    if len({item.key for item in questions}) != len(questions):
         raise CatalogError(f"{where}: two questions with the same key")
     return IncidentType(
         code=code,
@@ -308,7 +314,9 @@ class RulesCatalog:
         if incident.parts:
             text += ", " + " or ".join(p.short_label for p in PartCode if p in incident.parts)
         if incident.deliveries != frozenset(Delivery):
-            text += ", " + " or ".join(d.short_label for d in Delivery if d in incident.deliveries)
+            text += ", " + " or ".join(
+                delivery.short_label for delivery in Delivery if delivery in incident.deliveries
+            )
         return text
 
 

@@ -151,7 +151,7 @@ def _answers(raw: Mapping[str, Any], incident: str, catalog: RulesCatalog) -> Ma
     for key in value:
         if incident_type.question(key) is None:
             asked = (
-                one_of([q.key for q in incident_type.questions])
+                one_of([item.key for item in incident_type.questions])
                 if incident_type.questions
                 else "none"
             )

@@ -24,7 +24,7 @@ from appeals.rules.decision import (
     reset_needs,
 )
 from appeals.rules.situation import Situation
-from stairs.vocabulary import ALTERNATE_ASSESSMENTS, AppealType, Program
+from stairs.vocabulary import ALTERNATE_ASSESSMENTS, AppealType, PartCode, Program
 
 _CDE_MAY_REVIEW: Final = "submit the case: CDE may still review it and ask for more"
 
@@ -153,7 +153,9 @@ def _nonallowable_materials(
 
 
 # How a count of questions names its part (C-1): "1 performance-task question".
-_QUESTION_KIND: Final = MappingProxyType({"PT": "performance-task", "NON_PT": "non-PT"})
+_QUESTION_KIND: Final = MappingProxyType(
+    {PartCode.PT.value: "performance-task", PartCode.NON_PT.value: "non-PT"}
+)
 
 
 def _number(count: int) -> str:
