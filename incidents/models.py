@@ -1,7 +1,8 @@
 """The incident catalog (domain.md section C) and the appeal limits the rules read.
 
-Reference data: loaded by a data migration from the versioned fixture
-incidents/fixtures/incident_catalog_v1.json and editable in the admin, so next year's incident
+Reference data: loaded by data migrations from the versioned fixtures
+incidents/fixtures/incident_catalog_vN.json (through stairs/catalog_fixtures.py) and editable in
+the admin, so next year's incident
 list and numbers are an edit, not a release. `incidents.queries.rules_catalog()` turns these rows
 (with the assessment rows of the students app) into the plain `RulesCatalog` that the pure rules
 of appeals/rules/ take; the checks of appeals/rules/catalog.py hold for the rows as for the
