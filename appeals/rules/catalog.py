@@ -174,6 +174,21 @@ class IncidentType:
                 return question
         return None
 
+    def answer_combinations(self) -> list[dict[str, str | bool]]:
+        """Every complete set of follow-up answers, each question only where it is asked: what
+        a sweep over the rules feeds them (the tests, the benchmark)."""
+        combinations: list[dict[str, str | bool]] = [{}]
+        for question in self.questions:
+            values: tuple[str | bool, ...] = question.choice_codes or (True, False)
+            grown: list[dict[str, str | bool]] = []
+            for answers in combinations:
+                if question.is_asked(answers):
+                    grown += [{**answers, question.key: value} for value in values]
+                else:
+                    grown.append(answers)
+            combinations = grown
+        return combinations
+
     def applies_to(self, test: str, part: str | None, delivery: str) -> bool:
         return (
             test in self.tests

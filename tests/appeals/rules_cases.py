@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from appeals.rules import decide, parse_situation
-from appeals.rules.catalog import IncidentType, load_fixture
+from appeals.rules.catalog import load_fixture
 from appeals.rules.decision import Decision
 from appeals.rules.situation import Situation
 from stairs.vocabulary import Delivery
@@ -68,19 +68,6 @@ def whole(incident: str, test: str = "CAST", **kw: Any) -> dict:
     return {"incident": incident, "test": test, "grade": 8, **kw}
 
 
-def every_answer_set(incident: IncidentType) -> list[dict[str, Any]]:
-    """Every combination of an incident's follow-up answers, each question only where asked."""
-    answer_sets: list[dict[str, Any]] = [{}]
-    for q in incident.questions:
-        values = q.choice_codes or (True, False)
-        answer_sets = [
-            {**answers, q.key: value} if q.is_asked(answers) else answers
-            for answers in answer_sets
-            for value in (values if q.is_asked(answers) else (None,))
-        ]
-    return answer_sets
-
-
 TD = "TECHNICAL_DISRUPTION"
 DISRUPTED = {"pause_expired": True, "student_break": False}
 
@@ -97,7 +84,7 @@ def situation_sweep(
     both window states: the sweeps that check invariants over all decisions."""
     out: list[Situation] = []
     for incident in CATALOG.incidents.values():
-        answer_sets = every_answer_set(incident)
+        answer_sets = incident.answer_combinations()
         for test, assessment in CATALOG.assessments.items():
             for part, delivery, grade, count, status, window, iep, answers in product(
                 assessment.part_codes or (None,),

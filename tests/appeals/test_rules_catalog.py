@@ -221,3 +221,13 @@ def test_closing_the_gap_is_a_valid_edit(data) -> None:
             x["value"] = 9
     catalog = catalog_from_data(data)
     assert catalog.limit("A-INVAL-1", "SB_ELA", "NON_PT") == 9
+
+
+def test_answer_combinations_ask_a_gated_question_only_after_its_answer() -> None:
+    incident = load_fixture().incidents["INCORRECT_ASSESSMENT"]
+    combinations = incident.answer_combinations()
+    # three 'what' answers alone, and the fourth with both nonallowable_materials answers
+    assert len(combinations) == 5
+    for answers in combinations:
+        gated = answers["what"] == "SUMMATIVE_INSTEAD_OF_PRACTICE"
+        assert ("nonallowable_materials" in answers) is gated, answers
