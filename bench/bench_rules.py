@@ -41,10 +41,7 @@ def mixed_batch(size: int, seed: int = 4) -> list[dict[str, Any]]:
     catalog = load_fixture()
     pool: list[dict[str, Any]] = []
     for incident in catalog.incidents.values():
-        answer_sets: list[dict[str, Any]] = [{}]
-        for q in incident.questions:
-            values = q.choice_codes or (True, False)
-            answer_sets = [{**a, q.key: v} for a in answer_sets for v in values]
+        answer_sets = incident.answer_combinations()
         for test, assessment in catalog.assessments.items():
             for part, delivery in product(
                 assessment.part_codes or (None,), [d.value for d in Delivery]

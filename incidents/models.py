@@ -1,7 +1,8 @@
 """The incident catalog (domain.md section C) and the appeal limits the rules read.
 
-Reference data: loaded by a data migration from the versioned fixture
-incidents/fixtures/incident_catalog_v1.json and editable in the admin, so next year's incident
+Reference data: loaded by data migrations from the versioned fixtures
+incidents/fixtures/incident_catalog_vN.json (through stairs/catalog_fixtures.py) and editable in
+the admin, so next year's incident
 list and numbers are an edit, not a release. `incidents.queries.rules_catalog()` turns these rows
 (with the assessment rows of the students app) into the plain `RulesCatalog` that the pure rules
 of appeals/rules/ take; the checks of appeals/rules/catalog.py hold for the rows as for the
@@ -155,11 +156,31 @@ class FollowUpQuestion(models.Model):
     )
     text = models.CharField(max_length=300)
     answer_type = models.CharField(max_length=8, choices=AnswerType.choices)
+    # A question asked only after a given answer to an earlier one (e.g. nonallowable_materials
+    # only when `what` is SUMMATIVE_INSTEAD_OF_PRACTICE, 003 Reset 11).
+    asked_when_key = models.CharField(
+        "asked only when question",
+        max_length=40,
+        blank=True,
+        validators=[key_validator],
+        help_text="The key of an earlier question of the same incident, e.g. what.",
+    )
+    asked_when_answer = models.CharField(
+        "has the answer",
+        max_length=40,
+        blank=True,
+        help_text="One of that question's choice codes, e.g. SUMMATIVE_INSTEAD_OF_PRACTICE.",
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["incident_type", "sort_order", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(asked_when_key="", asked_when_answer="")
+                | (~Q(asked_when_key="") & ~Q(asked_when_answer="")),
+                name="followupquestion_asked_when_complete",
+            ),
             models.UniqueConstraint(
                 fields=["incident_type", "key"], name="followupquestion_unique_key"
             ),
@@ -171,6 +192,26 @@ class FollowUpQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_type.code}.{self.key}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.asked_when_key or self.asked_when_answer):
+            return
+        if not (self.asked_when_key and self.asked_when_answer):
+            raise ValidationError("Give both the question and the answer it is asked after.")
+        # The rules read the gate as "asked when <key> is <answer>" (appeals/rules/catalog.py).
+        gate = (
+            FollowUpQuestion.objects.filter(
+                incident_type_id=self.incident_type_id, key=self.asked_when_key
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if gate is None or not gate.choices.filter(code=self.asked_when_answer).exists():
+            raise ValidationError(
+                f"No other question of this incident has the key {self.asked_when_key!r} "
+                f"with the answer {self.asked_when_answer!r}."
+            )
 
 
 class AnswerChoice(models.Model):

@@ -24,13 +24,18 @@ from incidents.models import AnswerChoice, AppealLimit, FollowUpQuestion, Incide
 from students.models import Assessment, AssessmentPart
 
 
-def _question_data(q: FollowUpQuestion) -> dict[str, Any]:
-    return {
-        "key": q.key,
-        "text": q.text,
-        "answer_type": q.answer_type,
-        "choices": [{"code": c.code, "label": c.label} for c in q.choices.all()],
+def _question_data(question: FollowUpQuestion) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "key": question.key,
+        "text": question.text,
+        "answer_type": question.answer_type,
+        "choices": [
+            {"code": choice.code, "label": choice.label} for choice in question.choices.all()
+        ],
     }
+    if question.asked_when_key:
+        data["asked_when"] = {"key": question.asked_when_key, "answer": question.asked_when_answer}
+    return data
 
 
 def _assessment_data() -> list[dict[str, Any]]:
@@ -40,23 +45,23 @@ def _assessment_data() -> list[dict[str, Any]]:
     )
     return [
         {
-            "code": a.code,
-            "label": a.label,
-            "program": a.program,
-            "grades": a.grades,
-            "online": a.offered_online,
-            "paper": a.offered_on_paper,
+            "code": assessment.code,
+            "label": assessment.label,
+            "program": assessment.program,
+            "grades": assessment.grades,
+            "online": assessment.offered_online,
+            "paper": assessment.offered_on_paper,
             "parts": [
                 {
-                    "code": p.code,
-                    "pause_rule": p.pause_rule,
-                    "expiry_days": p.expiry_days,
-                    "online_dei_grades": p.online_dei_grades,
+                    "code": part.code,
+                    "pause_rule": part.pause_rule,
+                    "expiry_days": part.expiry_days,
+                    "online_dei_grades": part.online_dei_grades,
                 }
-                for p in a.parts.all()
+                for part in assessment.parts.all()
             ],
         }
-        for a in assessments
+        for assessment in assessments
     ]
 
 
@@ -81,8 +86,8 @@ def rules_catalog() -> RulesCatalog:
     """The catalog and limits as the rules read them. Raises `CatalogError` if the rows are
     inconsistent (an admin edit the model checks could not see, e.g. across questions)."""
     incidents = [
-        it.as_data([_question_data(q) for q in it.questions.all()])
-        for it in active_incident_types()
+        incident.as_data([_question_data(question) for question in incident.questions.all()])
+        for incident in active_incident_types()
     ]
     limits = [
         {"rule": lim.rule, "test": lim.test, "part": lim.part, "value": lim.value}

@@ -28,7 +28,7 @@ INCIDENT_FORMAT: Final = "stairs-incident-catalog"
 
 # The versions a fresh database ends up with (the latest data migration of each app loads them).
 CURRENT_ASSESSMENT_CATALOG: Final = ASSESSMENT_FIXTURES / "assessment_catalog_v1.json"
-CURRENT_INCIDENT_CATALOG: Final = INCIDENT_FIXTURES / "incident_catalog_v1.json"
+CURRENT_INCIDENT_CATALOG: Final = INCIDENT_FIXTURES / "incident_catalog_v2.json"
 
 
 def read_fixture(path: Path, expected_format: str) -> dict[str, Any]:
@@ -91,25 +91,27 @@ def load_incident_catalog(apps: Any, filename: str) -> None:
                 "sort_order": item.get("order", order * 10),
             },
         )
-        keys = [q["key"] for q in item.get("questions", [])]
+        keys = [item_question["key"] for item_question in item.get("questions", [])]
         FollowUpQuestion.objects.filter(incident_type=incident).exclude(key__in=keys).delete()
-        for q_order, q in enumerate(item.get("questions", []), start=1):
+        for question_order, item_question in enumerate(item.get("questions", []), start=1):
+            defaults = {"text": item_question["text"], "answer_type": item_question["answer_type"]}
+            if (
+                "asked_when" in item_question
+            ):  # version 2 on; older model states have no such fields
+                defaults["asked_when_key"] = item_question["asked_when"]["key"]
+                defaults["asked_when_answer"] = item_question["asked_when"]["answer"]
             question, _ = FollowUpQuestion.objects.update_or_create(
                 incident_type=incident,
-                key=q["key"],
-                defaults={
-                    "text": q["text"],
-                    "answer_type": q["answer_type"],
-                    "sort_order": q_order * 10,
-                },
+                key=item_question["key"],
+                defaults={**defaults, "sort_order": question_order * 10},
             )
-            codes = [c["code"] for c in q.get("choices", [])]
+            codes = [choice["code"] for choice in item_question.get("choices", [])]
             AnswerChoice.objects.filter(question=question).exclude(code__in=codes).delete()
-            for c_order, choice in enumerate(q.get("choices", []), start=1):
+            for choice_order, choice in enumerate(item_question.get("choices", []), start=1):
                 AnswerChoice.objects.update_or_create(
                     question=question,
                     code=choice["code"],
-                    defaults={"label": choice["label"], "sort_order": c_order * 10},
+                    defaults={"label": choice["label"], "sort_order": choice_order * 10},
                 )
     for limit in data["limits"]:
         AppealLimit.objects.update_or_create(

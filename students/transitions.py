@@ -73,12 +73,12 @@ def allows(appeal: str, status: str) -> bool:
 
 def appeals_from(status: str) -> tuple[AppealType, ...]:
     """The appeals the table allows from ``status``, by status alone."""
-    return tuple(a for a in AppealType if status in ALLOWED_FROM[a])
+    return tuple(appeal for appeal in AppealType if status in ALLOWED_FROM[appeal])
 
 
 def statuses_text(appeal: str) -> str:
     """E.g. "submitted or expired", for sentences."""
-    labels = [s.label.lower() for s in TestStatus if s in ALLOWED_FROM[appeal]]
+    labels = [status.label.lower() for status in TestStatus if status in ALLOWED_FROM[appeal]]
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
 
 
@@ -100,22 +100,26 @@ class EventFacts:
     restorable: bool = False  # reset through a Reset Appeal, with its prior state kept
 
 
-def _meets_conditions(appeal: str, f: EventFacts) -> bool:
+def _meets_conditions(appeal: str, facts: EventFacts) -> bool:
     if appeal == AppealType.INVALIDATE:
-        return f.program == Program.CAASPP  # C-2: an ELPAC test gets a notation instead
+        return facts.program == Program.CAASPP  # C-2: an ELPAC test gets a notation instead
     if appeal == AppealType.RESCORE:
         # A-RESCORE-1: Initial ELPAC Writing in grades 3-12, scored in the THSS (online only).
         return (
-            f.test == AssessmentCode.INITIAL_ELPAC
-            and f.part == PartCode.WRITING
-            and f.grade >= 3
-            and f.delivery == Delivery.ONLINE
+            facts.test == AssessmentCode.INITIAL_ELPAC
+            and facts.part == PartCode.WRITING
+            and facts.grade >= 3
+            and facts.delivery == Delivery.ONLINE
         )
     if appeal == AppealType.GRACE_PERIOD_EXTENSION:
         # A-GPE-1, T-3: an online part with the pause rule, no extension already waiting.
-        return f.delivery == Delivery.ONLINE and f.pause_rule and not f.grace_period_waiting
+        return (
+            facts.delivery == Delivery.ONLINE
+            and facts.pause_rule
+            and not facts.grace_period_waiting
+        )
     if appeal == AppealType.RESTORE:
-        return f.restorable  # A-RESTORE-1
+        return facts.restorable  # A-RESTORE-1
     return True
 
 
@@ -123,5 +127,7 @@ def appeals_for(facts: EventFacts) -> tuple[AppealType, ...]:
     """The appeals whose approved effect could be applied to this event now: the table, then
     each effect's own conditions (the same the effects check)."""
     return tuple(
-        a for a in AppealType if facts.status in ALLOWED_FROM[a] and _meets_conditions(a, facts)
+        appeal
+        for appeal in AppealType
+        if facts.status in ALLOWED_FROM[appeal] and _meets_conditions(appeal, facts)
     )

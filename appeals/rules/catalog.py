@@ -141,10 +141,18 @@ class FollowUpQuestion:
     text: str
     answer_type: str
     choices: tuple[AnswerChoice, ...] = ()
+    # (key of an earlier CHOICE question, its answer): the question is asked only then.
+    asked_when: tuple[str, str] | None = None
 
     @property
     def choice_codes(self) -> tuple[str, ...]:
         return tuple(choice.code for choice in self.choices)
+
+    def is_asked(self, answers: Mapping[str, Any]) -> bool:
+        if self.asked_when is None:
+            return True
+        key, answer = self.asked_when
+        return answers.get(key) == answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +173,21 @@ class IncidentType:
             if question.key == key:
                 return question
         return None
+
+    def answer_combinations(self) -> list[dict[str, str | bool]]:
+        """Every complete set of follow-up answers, each question only where it is asked: what
+        a sweep over the rules feeds them (the tests, the benchmark)."""
+        combinations: list[dict[str, str | bool]] = [{}]
+        for question in self.questions:
+            values: tuple[str | bool, ...] = question.choice_codes or (True, False)
+            grown: list[dict[str, str | bool]] = []
+            for answers in combinations:
+                if question.is_asked(answers):
+                    grown += [{**answers, question.key: value} for value in values]
+                else:
+                    grown.append(answers)
+            combinations = grown
+        return combinations
 
     def applies_to(self, test: str, part: str | None, delivery: str) -> bool:
         return (
@@ -204,15 +227,31 @@ def incident_from_data(
     parts = _str_list(raw.get("parts", []), PartCode, f"{where} parts")
     deliveries = _str_list(raw.get("deliveries", []), Delivery, f"{where} deliveries")
     questions = []
-    for q in raw.get("questions", []):
-        answer_type = q.get("answer_type")
+    for item in raw.get("questions", []):
+        answer_type = item.get("answer_type")
         if answer_type not in ANSWER_TYPES:
-            raise CatalogError(f"{where} question {q.get('key')}: unknown type {answer_type!r}")
-        choices = tuple(AnswerChoice(c["code"], c["label"]) for c in q.get("choices", []))
+            raise CatalogError(f"{where} question {item.get('key')}: unknown type {answer_type!r}")
+        choices = tuple(
+            AnswerChoice(choice["code"], choice["label"]) for choice in item.get("choices", [])
+        )
         if (answer_type == CHOICE) != bool(choices):
-            raise CatalogError(f"{where} question {q['key']}: only a CHOICE question has choices")
-        questions.append(FollowUpQuestion(q["key"], q["text"], answer_type, choices))
-    if len({q.key for q in questions}) != len(questions):
+            raise CatalogError(
+                f"{where} question {item['key']}: only a CHOICE question has choices"
+            )
+        asked_when = None
+        if item.get("asked_when"):
+            asked_when = (item["asked_when"]["key"], item["asked_when"]["answer"])
+            earlier = {question.key: question for question in questions}.get(asked_when[0])
+            # Only an earlier list question can gate it, so the wizard asks in order.
+            if earlier is None or asked_when[1] not in earlier.choice_codes:
+                raise CatalogError(
+                    f"{where} question {item['key']}: asked when {asked_when[0]} is "
+                    f"{asked_when[1]}, which no earlier question offers"
+                )
+        questions.append(
+            FollowUpQuestion(item["key"], item["text"], answer_type, choices, asked_when)
+        )
+    if len({item.key for item in questions}) != len(questions):
         raise CatalogError(f"{where}: two questions with the same key")
     return IncidentType(
         code=code,
@@ -290,7 +329,9 @@ class RulesCatalog:
         if incident.parts:
             text += ", " + " or ".join(p.short_label for p in PartCode if p in incident.parts)
         if incident.deliveries != frozenset(Delivery):
-            text += ", " + " or ".join(d.short_label for d in Delivery if d in incident.deliveries)
+            text += ", " + " or ".join(
+                delivery.short_label for delivery in Delivery if delivery in incident.deliveries
+            )
         return text
 
 

@@ -9,12 +9,18 @@ not erase the incident). Which incidents carry one is the rule families' busines
 validity incidents (C-2) and the ELPAC resets (003). `appeals.rules.status` applies the
 principle; a decision's reason says when a notation is recorded without an appeal, or why none
 is.
+
+Reasons are for the coordinator: plain words, no rule ids (the `rule` field has them), no
+references to the source documents. Every refusal ends with what the coordinator can do now
+(`advice`); where that advice is to file again later or differently, `next_step` holds the
+change to the situation it means ({"test_status": "PAUSED"}, {"incident": ..., "answers": ...}),
+so a test can feed it back to `decide` and check that the advice leads to an appeal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -48,6 +54,9 @@ class Decision:
     irregularity_notation: bool
     rule: str
     reason: str
+    # Not part of contracts.md's output: what a refusal's reason advises, and as data.
+    advice: str = field(default="", compare=False)
+    next_step: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,7 +86,16 @@ def file_appeal(appeal: AppealType, rule: str, reason: str, *, notation: bool = 
     )
 
 
-def no_appeal(rule: str, reason: str, *, notation: bool = False) -> Decision:
+def no_appeal(
+    rule: str,
+    why: str,
+    *,
+    advice: str,
+    next_step: Mapping[str, Any] | None = None,
+    notation: bool = False,
+) -> Decision:
+    """A refusal: why nothing is filed, then what the coordinator can do now (both without a
+    final period; the reason is "<why>; <advice>.")."""
     return Decision(
         appeal=None,
         reviewer=None,
@@ -85,7 +103,9 @@ def no_appeal(rule: str, reason: str, *, notation: bool = False) -> Decision:
         manual_review=False,
         irregularity_notation=notation,
         rule=rule,
-        reason=reason,
+        reason=f"{why}; {advice}.",
+        advice=advice,
+        next_step=MappingProxyType(dict(next_step)) if next_step is not None else None,
     )
 
 
@@ -111,6 +131,19 @@ def were(count: int) -> str:
     return f"{count} was" if count == 1 else f"{count} were"
 
 
+def count_completed(count: int, kind: str = "") -> str:
+    """ "no question was completed", "1 PT question was completed", "4 questions were ..."."""
+    noun = f"{kind} question" if kind else "question"
+    if count == 0:
+        return f"no {noun} was completed"
+    return f"{count} {noun}{'' if count == 1 else 's'} {'was' if count == 1 else 'were'} completed"
+
+
+def reset_needs(limit: int) -> str:
+    """What a "fewer than" limit asks, in words: "none completed" for a limit of 1."""
+    return "none completed" if limit == 1 else f"fewer than {limit}"
+
+
 def questions(count: int) -> str:
     return f"{count} question" if count == 1 else f"{count} questions"
 
@@ -133,5 +166,5 @@ def place(situation: Situation, assessment: AssessmentFacts) -> str:
 def no_limit(rule: str, where: str) -> Decision:
     # An admin deleted a limit row: say so and let CDE decide rather than assume a number.
     return manual_review(
-        rule, f"No {rule} limit is recorded for the {where}, so CDE decides by hand."
+        rule, f"No question limit is recorded for the {where} in the catalog, so CDE decides."
     )

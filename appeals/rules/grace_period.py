@@ -22,15 +22,17 @@ def _technical_disruption(
         # rule T-3: within 20 minutes the student returns to the answers; nothing to appeal.
         return no_appeal(
             "T-3",
-            f"The 20-minute pause rule did not expire, so the student can resume the {where} "
-            "and review earlier answers without an appeal.",
+            "The 20-minute pause rule did not expire, so no appeal is needed",
+            advice=f"the student resumes the {where} and can review earlier answers",
         )
     if situation.answers["student_break"] is True:
         # rule A-GPE-2: never for student breaks such as recess or lunch.
         return no_appeal(
             "A-GPE-2",
             "A Grace Period Extension is never granted when the pause rule expired during a "
-            "student break such as recess or lunch.",
+            "student break such as recess or lunch",
+            advice="the student resumes the test where it stopped, without going back to earlier "
+            "answers",
         )
     if (
         assessment.program == Program.CAASPP
@@ -41,9 +43,9 @@ def _technical_disruption(
         # grant a grace period for a PT. Follow A-GPE-1 and let CDE decide with a note.
         return manual_review(
             "A-GPE-1",
-            f"A CAASPP PT has no 20-minute pause rule (A-GPE-1), so a new test session is usually "
-            f"all the {where} needs, but one sentence of 003 lets CDE grant a grace period for a "
-            "PT, so CDE decides by hand.",
+            f"A CAASPP PT has no 20-minute pause rule, so a new test session is usually all the "
+            f"{where} needs, but the appeals guide also lets CDE grant a grace period for a PT, "
+            "so CDE decides.",
             appeal=AppealType.GRACE_PERIOD_EXTENSION,
         )
     if not assessment.has_pause_rule(situation.part, situation.delivery):
@@ -52,8 +54,8 @@ def _technical_disruption(
         on = "paper tests have" if situation.delivery == Delivery.PAPER else f"the {where} has"
         return no_appeal(
             "A-GPE-1",
-            f"No Grace Period Extension: {on} no 20-minute pause rule, so the test administrator "
-            "opens a new test session to continue.",
+            f"No Grace Period Extension: {on} no 20-minute pause rule",
+            advice="the test administrator opens a new test session for the student to continue",
         )
     # rule A-GPE-2
     return file_appeal(

@@ -19,15 +19,18 @@ def _hand_scoring_error(
         return no_appeal(
             "A-RESCORE-1",
             f"A Rescore is only for Initial ELPAC Writing in grades 3-12, not "
-            f"{grade_name(situation.grade)}; K-2 Writing scores are corrected through a Data "
-            "Entry Issue case.",
+            f"{grade_name(situation.grade)}",
+            advice="Writing scores of kindergarten through grade 2 are entered in the DEI, so "
+            "file a Data Entry Issue case to enter them again",
+            next_step={"incident": "DATA_ENTRY_ISSUE", "answers": {"entries": "ALL"}},
         )
     # rule A-RESCORE-1; reviewer not stated in 003, CalTAC chosen (see decision.REVIEWERS).
     return file_appeal(
         AppealType.RESCORE,
         "A-RESCORE-1",
         "A THSS scoring error in Initial ELPAC Writing lets the examiner re-enter all Writing "
-        "scores; the documents name no reviewer, so CalTAC approves it like other re-entries.",
+        "scores; no reviewer is named for a Rescore, so CalTAC approves it like other "
+        "re-entries.",
     )
 
 

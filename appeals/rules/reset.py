@@ -5,7 +5,7 @@ on selected entries)."""
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from appeals.rules.catalog import (
     RESET_CAASPP_LIMIT,
@@ -17,11 +17,13 @@ from appeals.rules.decision import (
     Decision,
     Rule,
     completed,
+    count_completed,
     file_appeal,
     grade_name,
     no_appeal,
     no_limit,
     place,
+    reset_needs,
     were,
 )
 from appeals.rules.situation import Situation
@@ -29,6 +31,7 @@ from stairs.vocabulary import (
     ALTERNATE_ASSESSMENTS,
     AppealType,
     AssessmentCode,
+    Delivery,
     PartCode,
     Program,
     TestStatus,
@@ -50,12 +53,26 @@ def _elpac_support(
     where = place(situation, assessment)
     if situation.part == PartCode.WRITING and situation.grade <= 2:
         # rule A-RESET-2: "all except Writing in kindergarten through grade two".
-        return no_appeal(
-            "A-RESET-2",
+        why = (
             f"A Reset for an incorrect designated support or accommodation is not available "
             f"for {assessment.label} Writing in {grade_name(situation.grade)} (only grades "
-            "3-12); an irregularity notation is recorded, and scores to re-enter go through a "
-            "Data Entry Issue case.",
+            "3-12), so an irregularity notation is recorded instead"
+        )
+        if assessment.uses_dei(situation.part, situation.delivery, situation.grade):
+            # These Writing scores are keyed in the DEI, whose entry can be reset (A-RESET-10).
+            return no_appeal(
+                "A-RESET-2",
+                why,
+                advice="if the Writing scores must be entered again, file a Data Entry Issue "
+                "case for this domain",
+                next_step=_DEI_ALL,
+                notation=True,
+            )
+        return no_appeal(
+            "A-RESET-2",
+            why,
+            advice="nothing more can be filed for this domain, and the notation keeps the incident "
+            "on the student's record",
             notation=True,
         )
     limit = catalog.limit(RESET_ELPAC_LIMIT, situation.test, situation.part)
@@ -66,16 +83,18 @@ def _elpac_support(
         # rule A-RESET-2
         return _reset(
             "A-RESET-2",
-            f"Reset is allowed for {where} because no more than {completed(limit)}; "
-            f"{were(count)}, and an irregularity notation is recorded at domain level.",
+            f"On {where}, {count_completed(count)}, within the {limit} a Reset allows, so it is "
+            "reset and an irregularity notation is recorded at domain level.",
             assessment,
         )
     # rule A-RESET-2: over the limit the incident is nonappealable (003).
     return no_appeal(
         "A-RESET-2",
         f"Reset is allowed for {where} only if no more than {completed(limit)}; "
-        f"{were(count)}, so the incident is nonappealable and an irregularity notation is "
-        "recorded.",
+        f"{were(count)}, so the incident cannot be appealed and an irregularity notation is "
+        "recorded",
+        advice="nothing more can be filed, and the notation keeps the incident on the "
+        "student's record",
         notation=True,
     )
 
@@ -118,19 +137,33 @@ def _language_support(
 def _domain_exemption(
     situation: Situation, assessment: AssessmentFacts, catalog: RulesCatalog
 ) -> Decision:
+    """rule A-RESET-3, whether filed as DOMAIN_EXEMPTION or, for the ELPAC, as the general
+    assessment given instead of the alternate (INCORRECT_ASSESSMENT): one student, one answer."""
+    if situation.delivery != Delivery.ONLINE:
+        # rule A-RESET-3: online ELPAC only (DOMAIN_EXEMPTION is offered online only).
+        return no_appeal(
+            "A-RESET-3",
+            f"A Reset for a missed domain exemption or alternate assessment is only for online "
+            f"tests, and the {place(situation, assessment)} was given on paper",
+            advice=_NOTHING_MORE,
+        )
     if situation.part == PartCode.WRITING and situation.grade <= 2:
         # rule A-RESET-3: "all grades except kindergarten through grade two" for Writing.
         return no_appeal(
             "A-RESET-3",
             f"A Reset for a missed domain exemption or alternate assessment is not available for "
-            f"{assessment.label} Writing in {grade_name(situation.grade)} (only grades 3-12).",
+            f"{assessment.label} Writing in {grade_name(situation.grade)} (only grades 3-12)",
+            advice=_NOTHING_MORE,
         )
     if not situation.iep_or_504:
         # rule A-RESET-3: only an IEP or Section 504 plan prescribes an exemption or alternate.
         return no_appeal(
             "A-RESET-3",
             "Only an IEP or Section 504 plan prescribes a domain exemption or alternate "
-            "assessment, and this student has neither, so no Reset is filed.",
+            "assessment, and this student has neither on record, so no Reset is filed",
+            advice="if the student has such a plan, record it for the student and file the "
+            "case again",
+            next_step={"iep_or_504": True},
         )
     return _reset(
         "A-RESET-3",
@@ -177,6 +210,18 @@ def _audio_not_heard(
     )
 
 
+_NOTHING_MORE: Final = "nothing can be filed for it, and the case keeps the incident on record"
+# A Data Entry Issue case asking for every entry again (A-RESET-10), as advice's next step.
+_DEI_ALL: Final[dict[str, Any]] = {"incident": "DATA_ENTRY_ISSUE", "answers": {"entries": "ALL"}}
+# The general test a CAA student was given by mistake is filed under (A-RESET-5).
+_GENERAL_TESTS: Final = MappingProxyType(
+    {
+        AssessmentCode.CAA_ELA: (AssessmentCode.SB_ELA.value, PartCode.NON_PT.value),
+        AssessmentCode.CAA_MATH: (AssessmentCode.SB_MATH.value, PartCode.NON_PT.value),
+        AssessmentCode.CAA_SCIENCE: (AssessmentCode.CAST.value, None),
+    }
+)
+
 _MISTAKES: Final = MappingProxyType(
     {
         "WRONG_GRADE": "An assessment for the wrong grade level",
@@ -192,13 +237,20 @@ def _incorrect_assessment(
     what = str(situation.answers["what"])
     if what == "SUMMATIVE_INSTEAD_OF_PRACTICE":
         return _summative_instead_of_practice(situation, assessment, catalog)
+    if what == "GENERAL_INSTEAD_OF_ALTERNATE" and assessment.program == Program.ELPAC:
+        # "General instead of alternate" is a CAASPP condition (003 Reset 10); for the ELPAC the
+        # same facts are a missed alternate assessment under A-RESET-3 (issue 7, B11).
+        return _domain_exemption(situation, assessment, catalog)
     if what == "GENERAL_INSTEAD_OF_ALTERNATE" and situation.test in ALTERNATE_ASSESSMENTS:
         # rule A-RESET-5: the CAA *is* the alternate; the reset belongs on the general test.
+        general, part = _GENERAL_TESTS[situation.test]
+        label = catalog.assessments[general].label if general in catalog.assessments else general
         return no_appeal(
             "A-RESET-5",
             f"The {assessment.label} is itself the alternate assessment, so 'general instead of "
-            "alternate' cannot describe it: file the case for the general test the student was "
-            "given.",
+            "alternate' cannot describe it",
+            advice=f"file the case for the general test the student was given instead ({label})",
+            next_step={"test": general, "part": part},
         )
     # rule A-RESET-5
     return _reset(
@@ -217,37 +269,71 @@ def _summative_instead_of_practice(
         # rule A-RESET-9 and A-REOPEN-2 are about the CAASPP interim and practice tests only.
         return no_appeal(
             "A-RESET-9",
-            "The summative-instead-of-practice Reset and Re-open cover the CAASPP only; an ELPAC "
-            "summative given by mistake stands, so report it as an administration error.",
+            "The Reset and Re-open for a summative given instead of a practice test cover the "
+            "CAASPP only, so an ELPAC summative given by mistake stands",
+            advice="file it as an administration error instead, which records it without an appeal",
         )
     limit = catalog.limit(RESET_CAASPP_LIMIT, situation.test, situation.part)
     if limit is None:
         return no_limit(RESET_CAASPP_LIMIT, where)
     count = situation.questions_completed
+    if situation.answers.get("nonallowable_materials") is True and (
+        situation.test != AssessmentCode.CAST
+    ):
+        # rule A-RESET-9, 003 Reset 11 first bullet: the summative instead of the interim *and*
+        # nonallowable materials, devices or accommodation: a Reset with no question limit. The
+        # CAST keeps its fewer-than-10 limit (003 Reset 14), checked below.
+        return file_appeal(
+            AppealType.RESET,
+            "A-RESET-9",
+            f"The {where} was given instead of an interim or practice test and with nonallowable "
+            "materials, devices or accommodations, so it can be reset whatever the number of "
+            "questions completed.",
+        )
     if count < limit:
         # rule A-RESET-9
         return file_appeal(
             AppealType.RESET,
             "A-RESET-9",
-            f"Reset is allowed for the {where} given instead of an interim or practice test "
-            f"because fewer than {completed(limit)}; {were(count)}.",
+            f"The {where} was given instead of an interim or practice test and "
+            f"{count_completed(count)}; a Reset needs {reset_needs(limit)}, so it can be reset.",
         )
-    if situation.test_status == TestStatus.EXPIRED:
+    too_many = (
+        f"The {where} was given instead of an interim or practice test and "
+        f"{count_completed(count)}, too many for a Reset, which needs {reset_needs(limit)}"
+    )
+    status = situation.test_status
+    if status == TestStatus.EXPIRED:
         # rule A-REOPEN-2
         return file_appeal(
             AppealType.REOPEN,
             "A-REOPEN-2",
-            f"The {where} given instead of an interim or practice test cannot be reset once "
-            f"{limit} or more questions were completed ({were(count)}); it has expired, so "
-            "CalTAC can re-open it when the student is ready.",
+            f"{too_many}; it has expired, so CalTAC can re-open it when the student is ready.",
         )
-    # rule A-REOPEN-2: the Re-open waits for the expiry.
-    return no_appeal(
-        "A-REOPEN-2",
-        f"Reset is allowed for the {where} given instead of an interim or practice test only if "
-        f"fewer than {completed(limit)}; {were(count)}, so nothing is filed now and a "
-        "Re-open can be filed once the test expires and the student is ready.",
-    )
+    if status in (TestStatus.IN_PROGRESS, TestStatus.PAUSED):
+        # rule A-REOPEN-2: the Re-open waits for the expiry of the unfinished test.
+        return no_appeal(
+            "A-REOPEN-2",
+            f"{too_many}, and a Re-open needs the test to have expired",
+            advice="file the case again once the test has expired, and CalTAC can re-open it "
+            "when the student is ready",
+            next_step={"test_status": TestStatus.EXPIRED.value},
+        )
+    if status != TestStatus.SUBMITTED:
+        # Reset or invalidated already (or not started, with a count that cannot be).
+        return no_appeal("A-REOPEN-2", too_many, advice=_NOTHING_MORE)
+    never = f"{too_many}, and a submitted test never expires, so no Re-open can follow"
+    if situation.answers.get("nonallowable_materials") is False and (
+        situation.test != AssessmentCode.CAST
+    ):
+        return no_appeal(
+            "A-REOPEN-2",
+            never,
+            advice="if nonallowable materials, devices or accommodations were also given, "
+            "answer yes to that question: the test can then be reset whatever the count",
+            next_step={"answers": {**situation.answers, "nonallowable_materials": True}},
+        )
+    return no_appeal("A-REOPEN-2", never, advice=_NOTHING_MORE)
 
 
 def _data_entry_issue(
@@ -259,7 +345,8 @@ def _data_entry_issue(
         return no_appeal(
             "A-RESET-10",
             f"The online {where} has no DEI entries, so a Data Entry Issue does not lead to an "
-            "appeal; report a problem with the online test under its own incident.",
+            "appeal",
+            advice="file the problem with the online test under the incident that describes it",
         )
     entries = situation.answers["entries"]
     if entries == "SELECTED":

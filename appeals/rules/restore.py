@@ -18,17 +18,19 @@ def _reset_in_error(
     where = place(situation, assessment)
     if situation.test_status != TestStatus.RESET:
         # rule A-RESTORE-1: Restore returns a test from Reset status only.
+        status = TestStatus(situation.test_status).label.lower()
         return no_appeal(
             "A-RESTORE-1",
-            f"The {where} is not in Reset status ({situation.test_status}), so there is nothing "
-            "to restore.",
+            f"The {where} is {status} rather than reset, so there is nothing to restore",
+            advice="file the incident that describes what went wrong with the test instead",
         )
     if not situation.reset_by_appeal:
         # rule A-RESTORE-1: only a test reset through a Reset Appeal.
         return no_appeal(
             "A-RESTORE-1",
             f"Only a test reset through an approved Reset Appeal can be restored, and the {where} "
-            "was not.",
+            "was not",
+            advice="nothing can be filed, and the student takes the test again",
         )
     # rule A-RESTORE-1 (A-1: CDE approves before it is filed)
     return file_appeal(

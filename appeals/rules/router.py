@@ -51,8 +51,8 @@ def decide(situation: Situation, catalog: RulesCatalog) -> Decision:
         return no_appeal(
             "F-9",
             f"{incident.label} is not a STAIRS incident: tests completed before it are scored and "
-            "cannot be invalidated or removed, so nothing is filed; enter the exemption in TOMS "
-            "for the tests not yet taken.",
+            "cannot be invalidated or removed, so nothing is filed",
+            advice="enter the exemption in TOMS for the tests not yet taken",
         )
     if not incident.applies_to(situation.test, situation.part, situation.delivery):
         raise SituationError(

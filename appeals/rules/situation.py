@@ -151,7 +151,7 @@ def _answers(raw: Mapping[str, Any], incident: str, catalog: RulesCatalog) -> Ma
     for key in value:
         if incident_type.question(key) is None:
             asked = (
-                one_of([q.key for q in incident_type.questions])
+                one_of([item.key for item in incident_type.questions])
                 if incident_type.questions
                 else "none"
             )
@@ -162,6 +162,11 @@ def _answers(raw: Mapping[str, Any], incident: str, catalog: RulesCatalog) -> Ma
     for question in incident_type.questions:
         name = f"answers.{question.key}"
         answer = value.get(question.key)
+        if not question.is_asked(answers):
+            if answer is not None:
+                key, expected = question.asked_when or ("", "")
+                raise SituationError(name, f"only asked when {key} is {expected}; leave it out")
+            continue
         if question.answer_type == YES_NO:
             if answer is None:
                 raise SituationError(name, f"required for {incident}, true or false")

@@ -17,8 +17,8 @@ def _impropriety(
     # rule S-1: an impropriety is corrected locally and reported; it has no appeal.
     return no_appeal(
         "S-1",
-        "This impropriety is corrected locally and reported in STAIRS within 24 hours; it does "
-        "not lead to an appeal.",
+        "This impropriety is corrected locally and does not lead to an appeal",
+        advice="submit this case within 24 hours of the incident as its report",
     )
 
 
@@ -28,8 +28,8 @@ def _social_media_adult(
     # rule S-3: a breach; nothing is filed against a student's test.
     return no_appeal(
         "S-3",
-        "Social-media exposure by an adult is a breach with no student appeal: the LEA "
-        "coordinator phones CDE and CalTAC at once, and CDE reviews the case.",
+        "Social-media exposure by an adult is a breach with no student appeal",
+        advice="phone CDE and CalTAC at once and submit this case, which CDE reviews",
     )
 
 

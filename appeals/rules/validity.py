@@ -15,17 +15,18 @@ from appeals.rules.catalog import (
 from appeals.rules.decision import (
     Decision,
     Rule,
-    completed,
+    count_completed,
     file_appeal,
     manual_review,
     no_appeal,
     no_limit,
     place,
-    questions,
-    were,
+    reset_needs,
 )
 from appeals.rules.situation import Situation
-from stairs.vocabulary import ALTERNATE_ASSESSMENTS, AppealType, Program
+from stairs.vocabulary import ALTERNATE_ASSESSMENTS, AppealType, PartCode, Program
+
+_CDE_MAY_REVIEW: Final = "submit the case: CDE may still review it and ask for more"
 
 _GROUNDS: Final = MappingProxyType(
     {
@@ -52,7 +53,9 @@ def _grounds_for_invalidate(
         return no_appeal(
             "C-2",
             f"The ELPAC has no Invalidate appeal, so {what[0].lower()}{what[1:]} on the {where} "
-            "is recorded as an irregularity notation at domain level instead.",
+            "is recorded as an irregularity notation at domain level instead",
+            advice="nothing more is filed, and the notation shows on the student's Score Status "
+            "tab",
             notation=True,
         )
     # rule A-INVAL-1
@@ -79,16 +82,16 @@ def _adult_interference(
         return no_appeal(
             "A-INVAL-1",
             f"An adult modifying responses is not grounds to invalidate the {assessment.label}, "
-            "where the test examiner records the student's responses; CDE may still review the "
-            "case.",
+            "where the test examiner records the student's responses",
+            advice=_CDE_MAY_REVIEW,
         )
     if what in ("SOMEONE_ELSE_ACCESSED", "ACCESS_AS_ACCOMMODATION") and alternate:
         # rule A-INVAL-1 item 4: not when "the student was taking the CAAs".
         return no_appeal(
             "A-INVAL-1",
             f"Someone else accessing the test is not grounds to invalidate the "
-            f"{assessment.label}, which is given one-on-one with the examiner; CDE may still "
-            "review the case.",
+            f"{assessment.label}, which is given one-on-one with the examiner",
+            advice=_CDE_MAY_REVIEW,
         )
     if what == "ACCESS_AS_ACCOMMODATION":
         if situation.iep_or_504:
@@ -96,7 +99,8 @@ def _adult_interference(
             return no_appeal(
                 "A-INVAL-1",
                 "Access by someone else that the student's IEP or Section 504 plan allows as an "
-                "accommodation is not grounds to invalidate the test, and no notation is recorded.",
+                "accommodation is not grounds to invalidate the test, and no notation is recorded",
+                advice="nothing is filed, and the case keeps the incident on record",
             )
         # Without an IEP/504 nothing can have allowed it: treat it as anyone else's access.
         return _grounds_for_invalidate(
@@ -121,30 +125,41 @@ def _nonallowable_materials(
         return no_limit(RESET_CAASPP_LIMIT, where)
     if invalidate_above is None:
         return no_limit(INVALIDATE_LIMIT, where)
+    kind = _QUESTION_KIND.get(situation.part or "", "")
+    done = f"On the {where}, {count_completed(count, kind)} with the nonallowable materials"
     if count < reset_below:
         # rule A-RESET-9
         return file_appeal(
             AppealType.RESET,
             "A-RESET-9",
-            f"Reset is allowed for the {where} because fewer than {completed(reset_below)} "
-            f"with the nonallowable materials; {were(count)}.",
+            f"{done}, and a Reset needs {reset_needs(reset_below)}, so it can be reset.",
         )
     if count > invalidate_above:
         # rule A-INVAL-1 item 10
         return file_appeal(
             AppealType.INVALIDATE,
             "A-INVAL-1",
-            f"Invalidate is required for the {where} because more than "
-            f"{completed(invalidate_above)} with the nonallowable materials; {were(count)}.",
+            f"{done}, more than {invalidate_above}, so CDE can invalidate it: it is scored with "
+            "an irregularity note.",
         )
     # The gap: A-RESET-9 resets below the limit and A-INVAL-1 invalidates above it.
     return manual_review(
         "A-INVAL-1",
-        f"Exactly {questions(count)} of the {where} {'was' if count == 1 else 'were'} completed: "
-        f"Reset needs fewer than {reset_below} (A-RESET-9) and Invalidate more than "
-        f"{invalidate_above} (A-INVAL-1), so the documents leave this count open and CDE decides "
-        "by hand.",
+        f"Exactly {count} {kind + ' ' if kind else ''}question{'' if count == 1 else 's'} "
+        f"{'was' if count == 1 else 'were'} completed on the {where}: a Reset needs "
+        f"{reset_needs(reset_below)} and an Invalidate more than {_number(invalidate_above)}, "
+        "so CDE decides.",
     )
+
+
+# How a count of questions names its part (C-1): "1 performance-task question".
+_QUESTION_KIND: Final = MappingProxyType(
+    {PartCode.PT.value: "performance-task", PartCode.NON_PT.value: "non-PT"}
+)
+
+
+def _number(count: int) -> str:
+    return "one" if count == 1 else str(count)
 
 
 RULES: Final[MappingProxyType[str, Rule]] = MappingProxyType(

@@ -84,10 +84,7 @@ def situation_sweep(
     both window states: the sweeps that check invariants over all decisions."""
     out: list[Situation] = []
     for incident in CATALOG.incidents.values():
-        answer_sets: list[dict] = [{}]
-        for q in incident.questions:
-            values = q.choice_codes or (True, False)
-            answer_sets = [{**a, q.key: v} for a in answer_sets for v in values]
+        answer_sets = incident.answer_combinations()
         for test, assessment in CATALOG.assessments.items():
             for part, delivery, grade, count, status, window, iep, answers in product(
                 assessment.part_codes or (None,),

@@ -46,7 +46,7 @@ def data() -> dict:
 def test_fixture_holds_section_c_in_order_with_its_severities() -> None:
     catalog = load_fixture()
     assert [(i.code, i.severity) for i in catalog.incidents.values()] == SECTION_C
-    assert catalog.version == "1"
+    assert catalog.version == "2"
 
 
 def test_only_parent_exemption_is_not_a_stairs_incident() -> None:
@@ -70,6 +70,7 @@ def test_follow_up_questions_match_section_c() -> None:
     assert incidents["TEST_EXPIRED"].question("cause").choice_codes == (
         "EXCUSED_ABSENCE",
         "SCHOOL_CLOSURE",
+        "PT_STARTED_BY_MISTAKE",
         "OTHER",
     )
     assert incidents["DATA_ENTRY_ISSUE"].question("entries").choice_codes == (
@@ -176,6 +177,11 @@ def _broken(data: dict, change) -> dict:
             "assessment SB_ELA: part NON_PT listed twice",
         ),
         (
+            lambda d: d["incident_types"][4]["questions"][1]["asked_when"].update(answer="MAYBE"),
+            "incident INCORRECT_ASSESSMENT question nonallowable_materials: asked when what is "
+            "MAYBE, which no earlier question offers",
+        ),
+        (
             lambda d: d["incident_types"].append(d["incident_types"][0]),
             "incident SOCIAL_MEDIA_STUDENT: listed twice",
         ),
@@ -215,3 +221,13 @@ def test_closing_the_gap_is_a_valid_edit(data) -> None:
             x["value"] = 9
     catalog = catalog_from_data(data)
     assert catalog.limit("A-INVAL-1", "SB_ELA", "NON_PT") == 9
+
+
+def test_answer_combinations_ask_a_gated_question_only_after_its_answer() -> None:
+    incident = load_fixture().incidents["INCORRECT_ASSESSMENT"]
+    combinations = incident.answer_combinations()
+    # three 'what' answers alone, and the fourth with both nonallowable_materials answers
+    assert len(combinations) == 5
+    for answers in combinations:
+        gated = answers["what"] == "SUMMATIVE_INSTEAD_OF_PRACTICE"
+        assert ("nonallowable_materials" in answers) is gated, answers

@@ -135,7 +135,28 @@ INVALID = [
     (
         "missing_choice_answer",
         {**OK, "incident": "TEST_EXPIRED"},
-        "answers.cause: required for TEST_EXPIRED, one of EXCUSED_ABSENCE, SCHOOL_CLOSURE or OTHER",
+        "answers.cause: required for TEST_EXPIRED, one of EXCUSED_ABSENCE, SCHOOL_CLOSURE, "
+        "PT_STARTED_BY_MISTAKE or OTHER",
+    ),
+    # The follow-up asked only after one answer of an earlier question (issue 7, B11)
+    (
+        "nonallowable_materials_required_for_a_summative_given_instead",
+        {
+            **OK,
+            "incident": "INCORRECT_ASSESSMENT",
+            "answers": {"what": "SUMMATIVE_INSTEAD_OF_PRACTICE"},
+        },
+        "answers.nonallowable_materials: required for INCORRECT_ASSESSMENT, true or false",
+    ),
+    (
+        "nonallowable_materials_not_asked_for_a_wrong_grade",
+        {
+            **OK,
+            "incident": "INCORRECT_ASSESSMENT",
+            "answers": {"what": "WRONG_GRADE", "nonallowable_materials": True},
+        },
+        "answers.nonallowable_materials: only asked when what is SUMMATIVE_INSTEAD_OF_PRACTICE; "
+        "leave it out",
     ),
     (
         "unknown_choice_answer",

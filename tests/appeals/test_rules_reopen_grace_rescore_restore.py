@@ -37,6 +37,33 @@ ACCESS_CASES = [
         ),
         reopen("A-REOPEN-1"),
     ),
+    # rule A-REOPEN-1, 003 Re-open 2 (issue 7, B11): a CAASPP PT started by mistake
+    (
+        "pt_started_by_mistake_that_expired_reopens",
+        sb(
+            "TEST_EXPIRED",
+            "PT",
+            test="SB_ELA",
+            test_status="EXPIRED",
+            answers={"cause": "PT_STARTED_BY_MISTAKE"},
+        ),
+        reopen("A-REOPEN-1"),
+    ),
+    (
+        "a_non_pt_is_not_a_pt_started_by_mistake",
+        sb("TEST_EXPIRED", test_status="EXPIRED", answers={"cause": "PT_STARTED_BY_MISTAKE"}),
+        nothing("A-REOPEN-1"),
+    ),
+    (
+        "an_elpac_domain_is_not_a_pt_started_by_mistake",
+        elpac(
+            "TEST_EXPIRED",
+            "READING",
+            test_status="EXPIRED",
+            answers={"cause": "PT_STARTED_BY_MISTAKE"},
+        ),
+        nothing("A-REOPEN-1"),
+    ),
     (
         "expired_for_another_reason_is_nonappealable",
         sb("TEST_EXPIRED", test_status="EXPIRED", answers={"cause": "OTHER"}),

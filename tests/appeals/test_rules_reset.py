@@ -16,6 +16,9 @@ from tests.appeals.rules_cases import (
     whole,
 )
 
+SUMMATIVE_INSTEAD = {"what": "SUMMATIVE_INSTEAD_OF_PRACTICE", "nonallowable_materials": False}
+GENERAL = {"what": "GENERAL_INSTEAD_OF_ALTERNATE"}
+
 RESET_CASES = [
     # rule A-RESET-1: a wrongly set support or accommodation on a CAASPP test, plan or not
     ("resource_setting_resets_caaspp", sb("RESOURCE_SETTING"), reset("A-RESET-1")),
@@ -154,13 +157,81 @@ RESET_CASES = [
     ),
     (
         "summative_instead_of_practice_below_limit_resets",
-        sb("INCORRECT_ASSESSMENT", answers={"what": "SUMMATIVE_INSTEAD_OF_PRACTICE"}),
+        sb(
+            "INCORRECT_ASSESSMENT",
+            answers={"what": "SUMMATIVE_INSTEAD_OF_PRACTICE", "nonallowable_materials": False},
+        ),
         reset("A-RESET-9"),
     ),
     (
         "summative_instead_of_practice_is_caaspp_only",
-        elpac("INCORRECT_ASSESSMENT", "READING", answers={"what": "SUMMATIVE_INSTEAD_OF_PRACTICE"}),
+        elpac("INCORRECT_ASSESSMENT", "READING", answers=SUMMATIVE_INSTEAD),
         nothing("A-RESET-9"),
+    ),
+    # rule A-RESET-9, 003 Reset 11 (issue 7, B11): the summative instead of the interim *with*
+    # nonallowable materials is a Reset without a question limit; the CAST keeps fewer than 10
+    # (003 Reset 14)
+    (
+        "summative_instead_with_nonallowable_materials_resets_without_a_limit",
+        sb(
+            "INCORRECT_ASSESSMENT",
+            questions_completed=35,
+            answers={**SUMMATIVE_INSTEAD, "nonallowable_materials": True},
+        ),
+        reset("A-RESET-9"),
+    ),
+    (
+        "summative_instead_with_nonallowable_materials_pt_resets_without_a_limit",
+        sb(
+            "INCORRECT_ASSESSMENT",
+            "PT",
+            questions_completed=4,
+            test_status="SUBMITTED",
+            answers={**SUMMATIVE_INSTEAD, "nonallowable_materials": True},
+        ),
+        reset("A-RESET-9"),
+    ),
+    (
+        "summative_instead_with_nonallowable_materials_cast_keeps_fewer_than_10",
+        whole(
+            "INCORRECT_ASSESSMENT",
+            questions_completed=10,
+            answers={**SUMMATIVE_INSTEAD, "nonallowable_materials": True},
+        ),
+        nothing("A-REOPEN-2"),
+    ),
+    (
+        "summative_instead_with_nonallowable_materials_cast_below_10_resets",
+        whole(
+            "INCORRECT_ASSESSMENT",
+            questions_completed=9,
+            answers={**SUMMATIVE_INSTEAD, "nonallowable_materials": True},
+        ),
+        reset("A-RESET-9"),
+    ),
+    # rule A-RESET-3 (issue 7, B11): "general instead of alternate" is a CAASPP condition; for
+    # the ELPAC the same facts fall under A-RESET-3, as when filed as DOMAIN_EXEMPTION
+    (
+        "elpac_general_instead_of_alternate_with_iep_resets_under_a_reset_3",
+        elpac("INCORRECT_ASSESSMENT", "READING", iep_or_504=True, answers=GENERAL),
+        reset("A-RESET-3", notation=True),
+    ),
+    (
+        "elpac_general_instead_of_alternate_on_paper_is_not_reset",
+        elpac(
+            "INCORRECT_ASSESSMENT", "READING", iep_or_504=True, delivery="PAPER", answers=GENERAL
+        ),
+        nothing("A-RESET-3"),
+    ),
+    (
+        "elpac_general_instead_of_alternate_k2_writing_is_not_reset",
+        elpac("INCORRECT_ASSESSMENT", "WRITING", grade=2, iep_or_504=True, answers=GENERAL),
+        nothing("A-RESET-3"),
+    ),
+    (
+        "elpac_general_instead_of_alternate_without_a_plan_is_not_reset",
+        elpac("INCORRECT_ASSESSMENT", "SPEAKING", answers=GENERAL),
+        nothing("A-RESET-3"),
     ),
     # rule A-RESET-10
     (
@@ -190,7 +261,7 @@ RESET_CASES = [
             "INCORRECT_ASSESSMENT",
             questions_completed=10,
             test_status="EXPIRED",
-            answers={"what": "SUMMATIVE_INSTEAD_OF_PRACTICE"},
+            answers={"what": "SUMMATIVE_INSTEAD_OF_PRACTICE", "nonallowable_materials": False},
         ),
         reopen("A-REOPEN-2"),
     ),
@@ -200,7 +271,7 @@ RESET_CASES = [
             "INCORRECT_ASSESSMENT",
             "PT",
             questions_completed=1,
-            answers={"what": "SUMMATIVE_INSTEAD_OF_PRACTICE"},
+            answers={"what": "SUMMATIVE_INSTEAD_OF_PRACTICE", "nonallowable_materials": False},
         ),
         nothing("A-REOPEN-2"),
     ),
@@ -220,3 +291,16 @@ RESET_CASES = [
 )
 def test_reset_cases(raw: dict, want: tuple) -> None:
     assert shape(run(raw)) == want
+
+
+@pytest.mark.parametrize("status", ["IN_PROGRESS", "SUBMITTED", "NOT_STARTED"])
+def test_elpac_general_instead_of_alternate_gets_the_domain_exemption_answer(status: str) -> None:
+    # rule A-RESET-3 (issue 7, B11): one student, one answer, whichever incident is filed.
+    for test in ("SUMMATIVE_ELPAC", "INITIAL_ELPAC"):
+        for part in ("LISTENING", "SPEAKING", "READING", "WRITING"):
+            for grade in range(13):
+                for iep in (True, False):
+                    facts = elpac("", part, test, grade=grade, iep_or_504=iep, test_status=status)
+                    exemption = run({**facts, "incident": "DOMAIN_EXEMPTION"})
+                    general = run({**facts, "incident": "INCORRECT_ASSESSMENT", "answers": GENERAL})
+                    assert shape(general) == shape(exemption), (test, part, grade, iep)

@@ -161,14 +161,18 @@ def test_status_cases(raw: dict, want: tuple) -> None:
         # rule T-3: the reason names the status
         (
             sb(TD, answers=DISRUPTED, test_status="SUBMITTED"),
-            "A Grace Period Extension applies to a paused test; the Smarter Balanced Mathematics "
-            "non-PT is submitted",
+            "A Grace Period Extension applies to a paused test, and the Smarter Balanced "
+            "Mathematics non-PT is submitted",
         ),
-        (sb(TD, answers=DISRUPTED), "is in progress, so the student has already resumed it"),
+        (
+            sb(TD, answers=DISRUPTED),
+            "is in progress; if the student must review answers given before the pause, have "
+            "the test administrator pause the test",
+        ),
         # rule A-INVAL-1
         (
             sb("CHEATING"),
-            "is in progress, so nothing is filed now: have the test administrator pause the test, "
+            "is in progress, so nothing is filed now; have the test administrator pause the test, "
             "then file the Invalidate",
         ),
         # rule A-RESCORE-1

@@ -37,10 +37,20 @@ def admin_client(client):
     return client
 
 
-def test_migration_loads_version_1_of_the_catalog():
+def test_migrations_load_version_2_of_the_catalog():
     assert IncidentType.objects.count() == 25
-    assert FollowUpQuestion.objects.count() == 6
-    assert AnswerChoice.objects.count() == 14
+    # Version 2 (issue 7, B11): nonallowable_materials, asked only for a summative given
+    # instead of a practice test, and the TEST_EXPIRED cause PT_STARTED_BY_MISTAKE.
+    assert FollowUpQuestion.objects.count() == 7
+    assert AnswerChoice.objects.count() == 15
+    gated = FollowUpQuestion.objects.get(key="nonallowable_materials")
+    assert (gated.asked_when_key, gated.asked_when_answer) == (
+        "what",
+        "SUMMATIVE_INSTEAD_OF_PRACTICE",
+    )
+    assert AnswerChoice.objects.filter(
+        question__incident_type__code="TEST_EXPIRED", code="PT_STARTED_BY_MISTAKE"
+    ).exists()
     assert AppealLimit.objects.count() == 26
     parent = IncidentType.objects.get(code="PARENT_EXEMPTION")
     assert parent.not_stairs_incident and parent.severity == Severity.NONE  # rule F-9
@@ -185,6 +195,17 @@ def test_limit_clean_accepts_closing_the_gap():
     limit = AppealLimit.objects.get(rule="A-INVAL-1", test="SB_ELA", part="NON_PT")
     limit.value = 9
     limit.full_clean()
+
+
+def test_question_gate_must_name_an_answer_of_another_question():
+    gated = FollowUpQuestion.objects.get(key="nonallowable_materials")
+    gated.full_clean()
+    gated.asked_when_answer = "WRONG_GRADES"
+    with pytest.raises(ValidationError, match="with the answer 'WRONG_GRADES'"):
+        gated.full_clean()
+    gated.asked_when_answer = ""
+    with pytest.raises(ValidationError, match="Give both"):
+        gated.full_clean()
 
 
 # --- admin ------------------------------------------------------------------------------------

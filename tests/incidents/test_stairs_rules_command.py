@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from incidents.models import AppealLimit
+from incidents.models import AppealLimit, IncidentType
+from incidents.queries import rules_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_contract_example_gives_a_caltac_reset():
         "irregularity_notation": False,
         "rule": "A-RESET-9",
     }
-    assert "fewer than 10" in d["reason"] and "4 were" in d["reason"]
+    assert "fewer than 10" in d["reason"] and "4 non-PT questions were completed" in d["reason"]
 
 
 def test_decisions_come_back_in_the_order_of_the_situations():
@@ -235,3 +236,40 @@ def test_real_process_reads_stdin_and_sets_the_exit_status():
     )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)[0]["rule"] == "A-RESET-9"
+
+
+# --- --help is self-contained (issue 7, B2) ---------------------------------------------------
+
+
+def _help() -> str:
+    from incidents.management.commands.stairs_rules import Command
+
+    return Command().create_parser("manage.py", "stairs_rules").format_help()
+
+
+def test_help_lists_the_fields_the_codes_the_answers_and_an_example():
+    text = _help()
+    for field in ("incident", "test", "part", "grade", "delivery", "questions_completed"):
+        assert f"\n  {field} " in text, field
+    for field in ("iep_or_504", "test_status", "reset_by_appeal", "within_window", "answers"):
+        assert f"\n  {field} " in text, field
+    catalog = rules_catalog()
+    for code, incident in catalog.incidents.items():
+        assert f"\n  {code} " in text, code
+        for question in incident.questions:
+            assert f"answers.{question.key}:" in text, (code, question.key)
+            for choice in question.choice_codes:
+                assert choice in text, (code, choice)
+    assert "(only when what is SUMMATIVE_INSTEAD_OF_PRACTICE)" in " ".join(text.split())
+    assert "Example:" in text and "python manage.py stairs_rules" in text
+    assert "SB_ELA" in text and "INITIAL_ELPAC" in text and "PT_STARTED_BY_MISTAKE" in text
+
+
+def test_help_points_to_no_file_outside_the_repository():
+    # The old help sent readers to contracts.md, which is not in the repository.
+    assert ".md" not in _help()
+
+
+def test_help_reads_the_incident_list_from_the_catalog_rows():
+    IncidentType.objects.filter(code="CHEATING").update(label="Cheating, as edited in the admin")
+    assert "Cheating, as edited in the admin" in _help()
