@@ -44,6 +44,14 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from stairs.vocabulary import (  # noqa: E402  (pure too)
+    ELPAC_DOMAINS,
+    AssessmentCode,
+    Delivery,
+    PartCode,
+    Program,
+    TestStatus,
+)
 from students.dates import expires_at  # noqa: E402  (pure: no Django needed)
 from students.transitions import REPORTED_STATE_FIELDS  # noqa: E402  (pure too)
 
@@ -126,18 +134,30 @@ SCHOOL_KINDS = (
     ("High", range(9, 13), 22),
 )
 # Questions in a whole part or domain, for realistic counts.
-LENGTH = {"NON_PT": 40, "PT": 6, "": 45, "LISTENING": 20, "SPEAKING": 10, "READING": 24}
+LENGTH = {
+    PartCode.NON_PT: 40,
+    PartCode.PT: 6,
+    "": 45,
+    PartCode.LISTENING: 20,
+    PartCode.SPEAKING: 10,
+    PartCode.READING: 24,
+}
 # (status, weight) for this year's events (in the middle of the window) and last year's.
 CURRENT_STATUSES = (
-    ("NOT_STARTED", 450),
-    ("IN_PROGRESS", 120),
-    ("PAUSED", 50),
-    ("SUBMITTED", 340),
-    ("EXPIRED", 25),
-    ("RESET", 10),
-    ("INVALIDATED", 5),
+    (TestStatus.NOT_STARTED, 450),
+    (TestStatus.IN_PROGRESS, 120),
+    (TestStatus.PAUSED, 50),
+    (TestStatus.SUBMITTED, 340),
+    (TestStatus.EXPIRED, 25),
+    (TestStatus.RESET, 10),
+    (TestStatus.INVALIDATED, 5),
 )
-PRIOR_STATUSES = (("SUBMITTED", 970), ("EXPIRED", 20), ("INVALIDATED", 5), ("NOT_STARTED", 5))
+PRIOR_STATUSES = (
+    (TestStatus.SUBMITTED, 970),
+    (TestStatus.EXPIRED, 20),
+    (TestStatus.INVALIDATED, 5),
+    (TestStatus.NOT_STARTED, 5),
+)
 # When this year's and last year's tests were opened.
 OPENED_BETWEEN = {
     CURRENT_YEAR: (date(2026, 9, 8), date(2026, 11, 20)),
@@ -360,18 +380,24 @@ class Generator:
         out: list[Part] = []
         if grade in SB_GRADES:
             if alternate:
-                out += [p["CAA_ELA", ""], p["CAA_MATH", ""]]
+                out += [p[AssessmentCode.CAA_ELA, ""], p[AssessmentCode.CAA_MATH, ""]]
             else:
-                out += [p[t, c] for t in ("SB_ELA", "SB_MATH") for c in ("NON_PT", "PT")]
+                out += [
+                    p[t, c]
+                    for t in (AssessmentCode.SB_ELA, AssessmentCode.SB_MATH)
+                    for c in (PartCode.NON_PT, PartCode.PT)
+                ]
         if grade in SCIENCE_GRADES:
-            out.append(p["CAA_SCIENCE", ""] if alternate else p["CAST", ""])
+            out.append(
+                p[AssessmentCode.CAA_SCIENCE, ""] if alternate else p[AssessmentCode.CAST, ""]
+            )
         if spanish:
-            out.append(p["CSA", ""])
-        domains = ("LISTENING", "SPEAKING", "READING", "WRITING")
+            out.append(p[AssessmentCode.CSA, ""])
+        domains = ELPAC_DOMAINS
         if elas == "EL":
-            out += [p["SUMMATIVE_ELPAC", d] for d in domains]
+            out += [p[AssessmentCode.SUMMATIVE_ELPAC, d] for d in domains]
         elif elas == "TBD":
-            out += [p["INITIAL_ELPAC", d] for d in domains]
+            out += [p[AssessmentCode.INITIAL_ELPAC, d] for d in domains]
         return out
 
     def _expiry(self, day: date, days: int) -> str:
@@ -399,55 +425,57 @@ class Generator:
             self.event_id += 1
             event_id = self.event_id
             status = statuses[bisect.bisect(cum, random() * cum[-1])][0]
-            delivery = "PAPER" if part.on_paper and random() < 0.02 else "ONLINE"
-            expiry_days = part.expiry_days if delivery == "ONLINE" else None
-            if status == "EXPIRED" and expiry_days is None:
-                status = "SUBMITTED"  # only an online test with an expiry expires (T-1)
+            delivery = Delivery.PAPER if part.on_paper and random() < 0.02 else Delivery.ONLINE
+            expiry_days = part.expiry_days if delivery == Delivery.ONLINE else None
+            if status == TestStatus.EXPIRED and expiry_days is None:
+                status = TestStatus.SUBMITTED  # only an online test with an expiry expires (T-1)
             length = LENGTH.get(part.code, 8)
             opened = expires = submitted = NULL
             questions, condition, reset_by_appeal = 0, "", False
-            if status not in ("NOT_STARTED", "RESET"):
+            if status not in (TestStatus.NOT_STARTED, TestStatus.RESET):
                 # Expired tests expired before DATA_DAY; open ones have not yet.
                 lo, hi = 0, len(days)
                 if expiry_days is not None and year == CURRENT_YEAR:
-                    if status == "EXPIRED":
+                    if status == TestStatus.EXPIRED:
                         hi = (DATA_DAY - first).days - expiry_days
-                    elif status in ("IN_PROGRESS", "PAUSED"):
+                    elif status in (TestStatus.IN_PROGRESS, TestStatus.PAUSED):
                         lo = max(0, (DATA_DAY - first).days - expiry_days)
                 day, day_text = days[lo + int(random() * (hi - lo))]
                 second = 15 * 3600 + int(random() * 4 * 3600)
                 opened = f"{day_text} {_TIME_OF_DAY[second]}"
                 if expiry_days is not None:
                     expires = self._expiry(day, expiry_days)
-                if status in ("IN_PROGRESS", "PAUSED", "EXPIRED"):
+                if status in (TestStatus.IN_PROGRESS, TestStatus.PAUSED, TestStatus.EXPIRED):
                     questions = 1 + int(random() * (length - 1))
                 else:
                     questions = length
                     second += 60 * (20 + int(random() * 220))
                     submitted = f"{day_text} {_TIME_OF_DAY[second]}"
-            if status == "INVALIDATED":
+            if status == TestStatus.INVALIDATED:
                 condition = "INV"
                 ref = f"STAIRS-{year}-{event_id % 100000:05d}"
                 detail = "Invalidated by an approved appeal"
                 self.changes.append(
-                    (event_id, submitted, status, "SUBMITTED", status, detail, "", ref)
+                    (event_id, submitted, status, TestStatus.SUBMITTED, status, detail, "", ref)
                 )
                 text = "Testing irregularity: a student had access to notes."
                 self.notations.append((event_id, text, ref, submitted))
-            elif status == "RESET":
+            elif status == TestStatus.RESET:
                 reset_by_appeal = True
                 ref = f"STAIRS-{year}-{event_id % 100000:05d}"
                 at = (DATA_DAY - timedelta(days=20)).isoformat() + " 18:00:00+00"
                 detail, reason = "Reset by an approved appeal", "Wrong test administered."
                 self.changes.append(
-                    (event_id, at, status, "SUBMITTED", status, detail, reason, ref)
+                    (event_id, at, status, TestStatus.SUBMITTED, status, detail, reason, ref)
                 )
-            elif status == "EXPIRED" and expires is not NULL:
+            elif status == TestStatus.EXPIRED and expires is not NULL:
                 detail = f"Expired after {part.expiry_days} calendar days"
                 self.changes.append(
-                    (event_id, expires, status, "IN_PROGRESS", status, detail, "", "")
+                    (event_id, expires, status, TestStatus.IN_PROGRESS, status, detail, "", "")
                 )
-            dei = (delivery == "PAPER" or part.code == "SPEAKING") and submitted is not NULL
+            dei = (
+                delivery == Delivery.PAPER or part.code == PartCode.SPEAKING
+            ) and submitted is not NULL
             rows.append(
                 f"{event_id}\t{year}\t{grade}\t{delivery}\t{status}\t{opened}\t{expires}\t"
                 f"{submitted}\t{questions}\t{_BOOL[dei]}\t{condition}\t{_BOOL[reset_by_appeal]}\t"
@@ -580,8 +608,8 @@ def _write(conn: psycopg.Connection, students: int, log) -> int:
         (lea_id, program, start, end)
         for lea_id in range(BIG_LEA_ID, BIG_LEA_ID + LEAS)
         for program, start, end in (
-            ("CAASPP", date(2026, 8, 17), date(2027, 6, 11)),
-            ("ELPAC", date(2026, 7, 1), date(2027, 6, 30)),
+            (Program.CAASPP, date(2026, 8, 17), date(2027, 6, 11)),
+            (Program.ELPAC, date(2026, 7, 1), date(2027, 6, 30)),
         )
     ]
     _copy(cur, "students_testingwindow", ("lea_id", "program", "start_date", "end_date"), windows)

@@ -97,8 +97,6 @@ class Delivery(Code):
 class TestStatus(Code):
     """The test_status values of contracts.md, in the order a test lives through them."""
 
-    __test__ = False  # a vocabulary class, not a pytest test class
-
     NOT_STARTED = "NOT_STARTED", "Not started"
     IN_PROGRESS = "IN_PROGRESS", "In progress"
     PAUSED = "PAUSED", "Paused"
