@@ -8,6 +8,7 @@ phone the main menu is folded behind its toggle, so journeys reach it through ``
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,9 @@ VIEWPORTS = {
 }
 
 _axe = Axe()
+
+# A loaded CI machine answers slower than a laptop: assertions wait as long as actions do.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +78,8 @@ def main_menu(page: Page) -> Locator:
 
 def sign_out(page: Page) -> None:
     main_menu(page).get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
+    # Signing out ends on the sign-in page; wait for it rather than for any load event.
+    page.wait_for_url(re.compile(r"/accounts/sign-in/"))
 
 
 def assert_fits_the_width(page: Page) -> None:
