@@ -105,10 +105,11 @@ def quick_start(tmp_path_factory) -> Checkout:
 def test_unknown_address_gets_the_products_404_page(quick_start):
     status, _, page = _get(f"{quick_start.url}/no-such-page/")
     assert status == 404
-    assert "· STAIRS</title>" in page
+    assert "· STAIRS (demo)</title>" in page
     assert 'href="/"' in page  # a way back
     # Neither Django's debug page (URL patterns) nor its bare production page.
     assert "URLconf" not in page and "DEBUG = True" not in page
+    assert "Demo site." in page  # the ribbon: nobody mistakes the demo for the live STAIRS
     assert "The requested resource was not found on this server." not in page
 
 
