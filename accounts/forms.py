@@ -117,7 +117,11 @@ class GrantFieldsMixin(forms.Form):
     ``cleaned_data`` carries ``role`` and ``organization`` separately, as the services take them.
     """
 
-    grant = GrantChoiceField(label="Role and organization", choices=())
+    grant = GrantChoiceField(
+        label="Role and organization",
+        choices=(),
+        error_messages={"required": "Choose the role and the organization where they hold it."},
+    )
     # The services name the field at fault; both halves of the pair live in ``grant``.
     service_error_fields = {"role": "grant", "organization": "grant"}
 
@@ -165,8 +169,19 @@ class PhoneField(forms.CharField):
 
 
 class UserCreateForm(GrantFieldsMixin):
-    email = forms.EmailField(label="Email address", max_length=254)
-    full_name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the person's work email address: the invitation goes there.",
+            "invalid": "Enter an email address like name@district.org.",
+        },
+    )
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter the person's full name, as colleagues know it."},
+    )
     phone = PhoneField()
 
     field_order = ["email", "full_name", "phone", "grant"]
@@ -186,7 +201,11 @@ class GrantAddForm(GrantFieldsMixin):
 
 
 class UserEditForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=150)
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter the person's full name, as colleagues know it."},
+    )
     phone = PhoneField()
 
 

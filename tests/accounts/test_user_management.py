@@ -382,3 +382,16 @@ def test_history_shows_nothing_from_outside_the_lea(client, tree, lea_coordinato
     # The CDE administrator is not someone LEA A can look up, so is not named.
     assert cde_admin.full_name not in body
     assert "by the state or another organization" in body
+
+
+def test_an_empty_add_user_form_says_what_each_field_needs(client, lea_coordinator):
+    client.force_login(lea_coordinator)
+    response = client.post(
+        reverse("accounts:user_create"), {"email": "", "full_name": "", "phone": "", "grant": ""}
+    )
+    body = response.content.decode()
+    assert "This field is required." not in body
+    assert "Enter the person&#x27;s work email address: the invitation goes there." in body
+    assert "Enter the person&#x27;s full name, as colleagues know it." in body
+    assert "Choose the role and the organization where they hold it." in body
+    assert not User.objects.exclude(pk=lea_coordinator.pk).exists()
