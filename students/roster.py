@@ -46,8 +46,6 @@ from students.models import (
     TestStatus,
 )
 from students.roster_checks import (
-    COLUMNS,
-    REQUIRED_COLUMNS,
     Checked,
     RowChecker,
     RowError,
@@ -57,8 +55,6 @@ from students.roster_checks import (
 from students.roster_files import read_rows, text_cell
 from students.timeline import day_label
 from students.transitions import REPORTED_STATE_FIELDS
-
-__all__ = ["COLUMNS", "REQUIRED_COLUMNS", "ImportResult", "KeptRow", "RowError", "import_roster"]
 
 EVENT_FIELDS = ("grade", "delivery", *REPORTED_STATE_FIELDS)
 # The timeline rows of an approved appeal's effect (students/effects.py): a state they set is

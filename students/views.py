@@ -160,7 +160,7 @@ def score_status(request: HttpRequest, ssid: str) -> HttpResponse:
 
 
 @login_required
-def test_event(request: HttpRequest, ssid: str, event_id: int) -> HttpResponse:
+def event_detail(request: HttpRequest, ssid: str, event_id: int) -> HttpResponse:
     event = queries.event_for(request.user, ssid, event_id)
     _as_of([event], timezone.now())
     # An effect catches up a lapsed expiry before it checks the status, so offer what it allows.
