@@ -44,6 +44,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from stairs.sample_data import QUESTIONS_OTHERWISE, QUESTIONS_PER_PART  # noqa: E402
 from stairs.vocabulary import (  # noqa: E402  (pure too)
     ELPAC_DOMAINS,
     AssessmentCode,
@@ -133,15 +134,6 @@ SCHOOL_KINDS = (
     ("Middle", range(6, 9), 18),
     ("High", range(9, 13), 22),
 )
-# Questions in a whole part or domain, for realistic counts.
-LENGTH = {
-    PartCode.NON_PT: 40,
-    PartCode.PT: 6,
-    "": 45,
-    PartCode.LISTENING: 20,
-    PartCode.SPEAKING: 10,
-    PartCode.READING: 24,
-}
 # (status, weight) for this year's events (in the middle of the window) and last year's.
 CURRENT_STATUSES = (
     (TestStatus.NOT_STARTED, 450),
@@ -429,7 +421,7 @@ class Generator:
             expiry_days = part.expiry_days if delivery == Delivery.ONLINE else None
             if status == TestStatus.EXPIRED and expiry_days is None:
                 status = TestStatus.SUBMITTED  # only an online test with an expiry expires (T-1)
-            length = LENGTH.get(part.code, 8)
+            length = QUESTIONS_PER_PART.get(part.code, QUESTIONS_OTHERWISE)
             opened = expires = submitted = NULL
             questions, condition, reset_by_appeal = 0, "", False
             if status not in (TestStatus.NOT_STARTED, TestStatus.RESET):

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from accounts.models import Program
+from stairs.sample_data import QUESTIONS_OTHERWISE, QUESTIONS_PER_PART
 from stairs.vocabulary import ALTERNATE_ASSESSMENTS, ELPAC_DOMAINS, AssessmentCode, PartCode
 from students import dates
 from students.models import Delivery, EnglishLearnerStatus, TestStatus
@@ -83,17 +84,6 @@ def calendar_for(now: datetime) -> Calendar:
     )
     return Calendar(now=now, school_year=year, windows=windows)
 
-
-# Questions in a whole part or domain, for realistic counts.
-LENGTH = {
-    PartCode.NON_PT: 40,
-    PartCode.PT: 6,
-    "": 45,
-    PartCode.LISTENING: 20,
-    PartCode.SPEAKING: 10,
-    PartCode.READING: 24,
-}
-LENGTH_DEFAULT = 8
 
 FIRST = (  # noqa: SIM905
     "Maria Jose Sofia Daniel Emily Angel Camila Ethan Isabella Jacob Valeria Noah Ximena Liam "
@@ -373,7 +363,7 @@ def _assignments(rng: random.Random, student: dict[str, Any]) -> list[Planned]:
             ],
             weights=[23, 8, 8, 55, 6],
         )[0]
-        length = LENGTH.get(part, LENGTH_DEFAULT)
+        length = QUESTIONS_PER_PART.get(part, QUESTIONS_OTHERWISE)
         questions = length if status == TestStatus.SUBMITTED else rng.randrange(length)
         delivery = (
             Delivery.PAPER
