@@ -49,6 +49,7 @@ MAX_CELLS = 100_000  # cells read over all sheets: bounds a row padded out to co
 MAX_UNCOMPRESSED_BYTES = 10 * 1024 * 1024  # a workbook's parts, unpacked
 MAX_COMPRESSION_RATIO = 100  # unpacked size / packed size; Excel's own files stay near 10
 MAX_ZIP_MEMBERS = 200
+MAX_COLUMNS_LISTED = 5  # columns with data named one by one; the rest are counted
 MAX_NAME_CHARS = 80  # of a file name shown in a message
 SSID_DIGITS = 10
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")  # Excel saves "Unicode text" as .txt
@@ -221,7 +222,7 @@ def _read(data: bytes, result: SsidList) -> None:
                 f"{name} is an Excel workbook, not a CSV file. Upload it with the .xlsx "
                 "extension, or save it from Excel as CSV."
             )
-        _collect(_text_rows(data, name), result)
+        _collect(_budgeted(_text_rows(data, name), [MAX_CELLS]), result)
 
 
 # Text: CSV, tab-separated, any encoding Excel writes
@@ -263,7 +264,7 @@ def _text_rows(data: bytes, name: str) -> Iterator[tuple[int, list[Any]]]:
             f"{name} is not a text file. Save the list from Excel as CSV (or as an Excel "
             "workbook) and upload it again."
         )
-    sample = "\n".join(text.splitlines()[:20])
+    sample = "\n".join(text[:4096].splitlines()[:20])
     # One column needs no delimiter, but the delimiter decides what counts as a second column:
     # Excel writes tabs in "Unicode text" and semicolons where the comma is a decimal mark.
     if "\t" in sample:
@@ -306,14 +307,28 @@ def _check_zip(data: bytes, name: str) -> None:
                 raise _Refused(f"{name} is encrypted. Save it without a password.")
             if "xl/workbook.xml" not in archive.namelist():
                 raise _Refused(f"{name} is a zip file but not an Excel workbook.")
-            # Unpacks each part within its declared size (zipfile stops there) and checks its
-            # CRC: a truncated or tampered part fails here rather than half-way through rows.
-            if archive.testzip() is not None:
-                raise _Refused(damaged)
+            for member in members:
+                _scan_part(archive, member, name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
         raise _Refused(damaged) from error
     except NotImplementedError as error:  # a compression method zipfile lacks
         raise _Refused(damaged) from error
+
+
+def _scan_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
+    """Unpack a part within its declared size (zipfile stops there) and check its CRC, so that a
+    truncated or tampered part fails here rather than half-way through the rows. Excel never
+    writes a document type declaration, and entity expansion (billion laughs) or external
+    entities need one: refuse it before any XML parser sees it."""
+    tail = b""
+    with archive.open(member) as part:
+        while chunk := part.read(64 * 1024):
+            if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
+                raise _Refused(
+                    f"{name} holds XML that Excel never writes, so it was not opened. Save the "
+                    "list from Excel as .xlsx or CSV and upload it again."
+                )
+            tail = chunk[-16:]
 
 
 def _workbook_rows(data: bytes, result: SsidList) -> Iterator[tuple[int, list[Any]]]:
@@ -335,10 +350,10 @@ def _workbook_rows(data: bytes, result: SsidList) -> Iterator[tuple[int, list[An
             sheets = book.worksheets
             budget = [MAX_CELLS]
             if sheets:
-                yield from _sheet_rows(sheets[0], budget)
+                yield from _budgeted(_sheet_rows(sheets[0]), budget)
             for position, sheet in enumerate(sheets[1:], start=2):
                 # The title is not shown: a sheet may be named after a student.
-                if any(_any_value(row) for _, row in _sheet_rows(sheet, budget)):
+                if any(_any_value(row) for _, row in _budgeted(_sheet_rows(sheet), budget)):
                     result.refuse(
                         ProblemKind.FILE,
                         f"{name} has data on sheet {position} as well as on the first sheet. "
@@ -349,15 +364,24 @@ def _workbook_rows(data: bytes, result: SsidList) -> Iterator[tuple[int, list[An
             book.close()
 
 
-def _sheet_rows(sheet: Any, budget: list[int]) -> Iterator[tuple[int, list[Any]]]:
+def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
     # A sheet's stated dimensions can be wrong or hostile (A1:XFD1048576): read only the
     # cells it holds.
     sheet.reset_dimensions()
     for number, row in enumerate(sheet.iter_rows(), start=1):
-        budget[0] -= max(len(row), 1)
+        yield number, [_FORMULA if cell.data_type == "f" else cell.value for cell in row]
+
+
+def _budgeted(
+    rows: Iterator[tuple[int, list[Any]]], budget: list[int]
+) -> Iterator[tuple[int, list[Any]]]:
+    """The rows until MAX_ROWS rows or the cells in ``budget`` are read: a row padded out to
+    column XFD, or a CSV line of a million commas, costs its width."""
+    for number, values in rows:
+        budget[0] -= max(len(values), 1)
         if number > MAX_ROWS or budget[0] < 0:
             raise _TooBig
-        yield number, [_FORMULA if cell.data_type == "f" else cell.value for cell in row]
+        yield number, values
 
 
 # Rows to SSIDs
@@ -372,9 +396,10 @@ def _any_value(values: Iterable[Any]) -> bool:
 
 
 def _column(index: int) -> str:
+    """Column 0 is A, as Excel shows a CSV too; past Excel's last column (XFD), a number."""
     from openpyxl.utils import get_column_letter
 
-    return get_column_letter(index + 1)
+    return get_column_letter(index + 1) if index < 16384 else f"{index + 1:,}"
 
 
 def _is_name_heading(text: str) -> bool:
@@ -436,18 +461,26 @@ def _collect(rows: Iterator[tuple[int, list[Any]]], result: SsidList) -> None:
             if count <= MAX_SSIDS:
                 _check_value(values[0], number, first_rows, result)
     except _TooBig:
+        count = 0  # not all counted: the message below says enough
         result.refuse(
             ProblemKind.LIMIT,
             f"{name} has more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells. Upload only "
             f"the SSID column, at most {MAX_SSIDS} SSIDs.",
         )
-    for index, number in sorted(extra_columns.items()):
+    columns = sorted(extra_columns.items())
+    for index, number in columns[:MAX_COLUMNS_LISTED]:
         why = " and is headed like a name or birth date" if index in name_like_columns else ""
         result.refuse(
             ProblemKind.NAME if why else ProblemKind.COLUMNS,
             f"Column {_column(index)} has data (first in row {number}){why}. The file takes one "
             "column, the SSIDs, and nothing else: delete the other columns.",
             number,
+        )
+    if len(columns) > MAX_COLUMNS_LISTED:
+        result.refuse(
+            ProblemKind.COLUMNS,
+            f"{len(columns) - MAX_COLUMNS_LISTED:,} more columns have data. The file takes one "
+            "column, the SSIDs, and nothing else.",
         )
     if count > MAX_SSIDS:
         result.refuse(

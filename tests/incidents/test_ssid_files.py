@@ -525,3 +525,60 @@ def test_the_workbook_template_keeps_ssids_as_text_and_reads_back():
     book.save(output)
     result = read_ssid_file(output.getvalue(), filename="t.xlsx")
     assert result.is_clean and result.ssids == ["0123456789", *SSIDS]
+
+
+# Budgets: rows, cells, XML declarations
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        # Billion laughs: ten entities, each ten of the one before.
+        b'<!DOCTYPE x [<!ENTITY a "lol">'
+        + b"".join(b'<!ENTITY a%d "%s">' % (i, b"&a;" * 10) for i in range(1, 10))
+        + b"]>",
+        # An external entity reading a server file.
+        b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+    ],
+)
+def test_xml_with_a_document_type_is_refused_before_parsing(monkeypatch, declaration):
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl parsed a document type declaration")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    data = workbook([["ssid"], [int(SSIDS[0])]])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    data = _replace_part(data, "xl/worksheets/sheet1.xml", declaration + sheet)
+    result = read_ssid_file(data, filename="entities.xlsx")
+    assert only_problem(result).startswith("entities.xlsx holds XML that Excel never writes")
+
+
+def test_a_csv_line_of_a_million_commas_runs_out_of_cells():
+    result = read_ssid_file(b"1," * (1024 * 1024 - 8), filename="wide.csv")
+    assert only_problem(result).startswith("wide.csv has more than 10,000 rows or 100,000 cells.")
+
+
+def test_a_csv_of_more_than_10000_rows_stops_there():
+    data = "".join(f"{3_000_000_000 + n}\r\n" for n in range(20_000)).encode()
+    result = read_ssid_file(data, filename="long.csv")
+    assert kinds(result) == {ProblemKind.LIMIT}
+    assert only_problem(result).startswith("long.csv has more than 10,000 rows")
+
+
+def test_many_data_columns_are_named_five_then_counted():
+    result = read_ssid_file(csv_bytes("ssid", SSIDS[0] + ",x" * 30), filename="wide.csv")
+    assert [p.message.split(" has data")[0] for p in result.problems[:5]] == [
+        "Column B",
+        "Column C",
+        "Column D",
+        "Column E",
+        "Column F",
+    ]
+    assert result.problems[5].message.startswith("25 more columns have data.")
+    assert len(result.problems) == 6
+
+
+def test_a_column_past_excels_last_is_named_by_number():
+    result = read_ssid_file(csv_bytes(SSIDS[0] + "," * 20_000 + "x"), filename="far.csv")
+    assert only_problem(result).startswith("Column 20,001 has data (first in row 1).")
