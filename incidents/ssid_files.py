@@ -425,7 +425,7 @@ def _heading_row(values: list[Any], number: int, result: SsidList) -> bool:
             "SSIDs only: one column headed “ssid”.",
             number,
         )
-    elif "ssid" not in first.lower():
+    elif not re.search(r"ssid|statewidestudentid", re.sub(r"[^a-z]", "", first.lower())):
         result.refuse(
             ProblemKind.FORMAT,
             f"Row {number}: column A must be headed “ssid” (or have no heading), as in the "

@@ -69,6 +69,20 @@ def test_the_heading_is_optional_and_any_case():
     assert result.is_clean and result.ssids == SSIDS[:3]
 
 
+@pytest.mark.parametrize("heading", ["Student SSID", "SSID #", "Statewide Student ID"])
+def test_headings_that_say_ssid_are_accepted(heading):
+    result = read_ssid_file(csv_bytes(heading, SSIDS[0]), filename="a.csv")
+    assert result.is_clean and result.ssids == SSIDS[:1]
+
+
+def test_another_heading_is_refused_with_the_expected_one():
+    result = read_ssid_file(csv_bytes("Numbers", SSIDS[0]), filename="a.csv")
+    assert only_problem(result) == (
+        "Row 1: column A must be headed “ssid” (or have no heading), as in the template."
+    )
+    assert result.ssids == SSIDS[:1]
+
+
 def test_a_django_upload_is_read(tmp_path):
     upload = SimpleUploadedFile("list.csv", csv_bytes("ssid", *SSIDS), content_type="text/csv")
     result = read_ssid_file(upload)
