@@ -8,7 +8,7 @@ functions, so what a coordinator is shown is what is filed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
@@ -69,7 +69,9 @@ def is_late(*, incident_date: date, incident_time: time | None, submitted_at: da
     if incident_time is None:
         return submitted_at > dates.end_of_local_day(incident_date + timedelta(days=1))
     happened = datetime.combine(incident_date, incident_time, tzinfo=dates.PACIFIC)
-    return submitted_at > happened + timedelta(hours=24)
+    # Elapsed hours, not wall-clock ones: across a daylight-saving change, 24 hours after
+    # 11 p.m. is 10 p.m. or midnight on the clock. Aware arithmetic in one zone is wall-clock.
+    return submitted_at > happened.astimezone(UTC) + timedelta(hours=24)
 
 
 @dataclass(frozen=True)
