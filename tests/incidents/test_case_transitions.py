@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from incidents.transitions import ALLOWED, allows, case_status_for
-from stairs.vocabulary import AppealStatus, CaseStatus, Reviewer
+from stairs.vocabulary import AppealStatus, CaseStatus, Reviewer, SsidInputType
 
 P, PA = AppealStatus.PENDING, AppealStatus.PENDING_APPROVAL
 OK, NO = AppealStatus.APPROVED, AppealStatus.REJECTED_BY_CALTAC
@@ -77,3 +77,19 @@ def test_every_status_reached_from_a_draft_is_reachable_in_the_table():
     samples = [[], [(P, CALTAC)], [(PA, CDE)]]
     for appeals in samples:
         assert allows(CaseStatus.DRAFT, case_status_for(appeals))
+
+
+@pytest.mark.parametrize("enum", [CaseStatus, AppealStatus, SsidInputType])
+def test_the_new_codes_are_their_names_with_labels(enum):
+    # The vocabulary's convention (stairs/vocabulary.py): a member is the plain string it is.
+    for member in enum:
+        assert member.name == member.value and member.label
+        assert {member.value: True}[member]
+
+
+def test_the_models_choices_are_the_vocabularys():
+    from appeals.models import AppealStatus as AppealStatusChoice
+    from incidents.case_models import CaseStatus as CaseStatusChoice
+
+    assert [(m.value, m.label) for m in CaseStatus] == CaseStatusChoice.choices
+    assert [(m.value, m.label) for m in AppealStatus] == AppealStatusChoice.choices
