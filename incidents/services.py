@@ -17,18 +17,14 @@ from django.utils import timezone
 
 from accounts.access import scope_for
 from accounts.models import (
-    LEA_COORDINATOR_ROLES,
-    ROLE_PROGRAM,
-    SITE_COORDINATOR_ROLES,
     Organization,
     OrganizationKind,
     Role,
-    RoleGrant,
     User,
 )
 from appeals.models import Appeal
 from appeals.services import appeal_create, appeal_withdraw_open
-from incidents import filing, transitions
+from incidents import case_emails, filing, transitions
 from incidents.case_models import (
     Case,
     CaseEvent,
@@ -37,10 +33,9 @@ from incidents.case_models import (
     CaseNumberCounter,
     CaseStudent,
 )
-from incidents.models import IncidentType, Severity
+from incidents.models import Severity
 from incidents.queries import rules_catalog
-from notifications.services import notification_queue
-from stairs.vocabulary import AppealType, CaseStatus, Reviewer, SsidInputType
+from stairs.vocabulary import CaseStatus, SsidInputType
 from students import dates
 from students.queries import students_for, window_is_open
 
@@ -236,7 +231,10 @@ def case_set_students(
     selected = set(case.students.filter(selected=True).values_list("student__ssid", flat=True))
     case.students.all().delete()
     rows = _decide_students(case, [found[ssid] for ssid in wanted], selected=selected)
-    case.student_count = len(rows)
+    # The number of students is the coordinator's own answer (F-1 step 4); submission checks
+    # it against the SSIDs, so it is only filled in here when it was never given.
+    if case.student_count is None:
+        case.student_count = len(rows)
     case.ssid_input_type = input_type
     case.save(update_fields=["student_count", "ssid_input_type", "updated_at"])
     _record(case, kind=CaseEventKind.UPDATED, actor=actor, detail=f"{len(rows)} SSIDs entered.")
@@ -368,7 +366,7 @@ def case_submit(*, case: Case, actor: User) -> Case:
     catalog = rules_catalog()
     filing.check_incident(case, catalog)
     shown = list(case.students.select_related("student").order_by("pk"))
-    if case.student_count is not None and shown and case.student_count != len(shown):
+    if case.student_count is not None and case.student_count != len(shown) and shown:
         raise ValidationError(
             {"student_count": f"You gave {case.student_count} students and {len(shown)} SSIDs."}
         )
@@ -429,52 +427,12 @@ def case_submit(*, case: Case, actor: User) -> Case:
         + (", late (more than 24 hours after the incident)." if case.late else "."),
         at=now,
     )
-    _queue_submission_email(case, actor, appeals)
+    case_emails.queue_submission_email(case, actor, appeals)
     return case
 
 
 def _decision_key(row: CaseStudent) -> tuple:
     return (row.appeal, row.reviewer, row.appealable, row.manual_review)
-
-
-def _lea_coordinators(case: Case) -> list[User]:
-    role = next(r for r in LEA_COORDINATOR_ROLES if ROLE_PROGRAM[r] == case.program)
-    return list(
-        User.objects.filter(
-            is_active=True,
-            grants__role=role,
-            grants__organization_id=case.lea_id,
-        ).distinct()
-    )
-
-
-def _queue_submission_email(case: Case, actor: User, appeals: list[Appeal]) -> None:
-    """N-1: the case number to the submitter and, when a site coordinator submitted, to the
-    program's LEA coordinator(s). SSIDs and the case number only, never a student's name."""
-    recipients = {actor.email}
-    submitter_roles = set(RoleGrant.objects.filter(user=actor).values_list("role", flat=True))
-    if submitter_roles & SITE_COORDINATOR_ROLES and not submitter_roles & LEA_COORDINATOR_ROLES:
-        recipients |= {user.email for user in _lea_coordinators(case)}
-    if appeals:
-        lines = [
-            f"- SSID {a.student.ssid}: "
-            + (AppealType(a.appeal_type).label if a.appeal_type else "appeal chosen by CDE")
-            + f", decided by {Reviewer(a.reviewer).label}"
-            for a in appeals
-        ]
-        appeal_text = "Appeals filed:\n" + "\n".join(lines)
-    else:
-        appeal_text = "No appeal was filed with this case."
-    body = (
-        f"STAIRS case {case.number} was submitted on "
-        f"{dates.local_date(case.submitted_at):%B %d, %Y}"  # type: ignore[arg-type]
-        f"{' (late: more than 24 hours after the incident)' if case.late else ''}.\n\n"
-        f"Status: {CaseStatus(case.status).label}.\n{appeal_text}\n"
-    )
-    for recipient in sorted(recipients):
-        notification_queue(
-            recipient=recipient, subject=f"STAIRS case {case.number} submitted", body=body
-        )
 
 
 @transaction.atomic
@@ -523,22 +481,5 @@ def case_note_add(*, case: Case, actor: User, body: str) -> CaseNote:
         raise ValidationError({"body": "Write the note."})
     note = CaseNote.objects.create(case=case, author=actor, body=body)
     _record(case, kind=CaseEventKind.NOTE_ADDED, actor=actor, detail="Note added.")
-    people = {case.created_by_id, case.submitted_by_id} | set(
-        case.notes.values_list("author_id", flat=True)
-    )
-    people.discard(actor.pk)
-    people.discard(None)
-    label = f"case {case.number}" if case.number else f"draft case {case.pk}"
-    for email in User.objects.filter(pk__in=people, is_active=True).values_list("email", flat=True):
-        notification_queue(
-            recipient=email,
-            subject=f"STAIRS {label}: a new note",
-            body=f"{actor.full_name} added a note to STAIRS {label}. Open the case in STAIRS to "
-            "read it.\n",
-        )
+    case_emails.queue_note_email(case, actor)
     return note
-
-
-def incident_type_by_code(code: str) -> IncidentType:
-    """The incident row for a code (the wizard and seeds pass codes)."""
-    return IncidentType.objects.get(code=code)

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -14,9 +15,22 @@ from accounts.models import User
 from appeals.models import Appeal
 from incidents import services
 from incidents.case_models import Case, CaseNumberCounter
+from incidents.models import IncidentType
+from stairs.catalog_fixtures import load_incident_catalog
 from tests.incidents.conftest import draft
+from tests.students.factories import catalog_part
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def catalogs(db) -> None:
+    """The catalogs the data migrations load. In the whole suite an earlier transactional test
+    (the browser tests) may have flushed them, as tests/students/factories.py notes for the
+    assessments; load them again when missing."""
+    if not IncidentType.objects.exists():
+        load_incident_catalog(apps, "incident_catalog_v2.json")
+    catalog_part("SB_MATH", "NON_PT")
 
 
 def _in_threads(*calls: Callable[[], object]) -> list[object]:
