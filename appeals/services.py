@@ -41,7 +41,9 @@ def _record(
     )
 
 
-@transaction.atomic
+# No savepoint of its own: a case files up to 500 appeals in its one transaction, and a failed
+# appeal fails the whole submission anyway.
+@transaction.atomic(savepoint=False)
 def appeal_create(
     *,
     case: models.Model,

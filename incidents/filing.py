@@ -7,6 +7,7 @@ functions, so what a coordinator is shown is what is filed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
@@ -111,20 +112,18 @@ def check_incident(case: Case, catalog: RulesCatalog) -> None:
         raise ValidationError({field: err.message}) from err
 
 
-def event_for(case: Case, student: Student) -> TestEvent | None:
-    """The student's test event for the case's test and part in the incident's school year."""
-    if case.incident_date is None:
-        return None
-    return (
-        TestEvent.objects.select_related("part__assessment")
-        .filter(
-            student=student,
-            part__assessment__code=case.test,
-            part__code=case.part or "",
-            school_year=dates.school_year_for(case.incident_date),
-        )
-        .first()
+def events_for(case: Case, students: Iterable[Student]) -> dict[int, TestEvent]:
+    """Each student's test event for the case's test and part in the incident's school year,
+    by student id, in one query (a case holds up to 500 SSIDs)."""
+    if case.incident_date is None or not case.test:
+        return {}
+    events = TestEvent.objects.select_related("part__assessment").filter(
+        student__in=[student.pk for student in students],
+        part__assessment__code=case.test,
+        part__code=case.part or "",
+        school_year=dates.school_year_for(case.incident_date),
     )
+    return {event.student_id: event for event in events}
 
 
 def _situation(case: Case, student: Student, event: TestEvent, *, now: datetime) -> dict[str, Any]:
@@ -146,13 +145,14 @@ def _situation(case: Case, student: Student, event: TestEvent, *, now: datetime)
 def eligibility(
     case: Case,
     student: Student,
+    event: TestEvent | None,
     catalog: RulesCatalog,
     *,
     now: datetime,
     window_open: bool,
 ) -> Eligibility:
-    """The rules' decision for one SSID of ``case`` now (call `check_incident` first)."""
-    event = event_for(case, student)
+    """The rules' decision for one SSID of ``case`` and its ``event`` (from `events_for`) now.
+    Call `check_incident` first: a problem of the case itself is not one SSID's."""
     if event is None:
         assessment = catalog.assessments.get(case.test)
         where = assessment.part_label(case.part or None) if assessment else case.test

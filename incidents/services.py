@@ -23,6 +23,7 @@ from accounts.models import (
     User,
 )
 from appeals.models import Appeal
+from appeals.rules import RulesCatalog
 from appeals.services import appeal_create, appeal_withdraw_open
 from incidents import case_emails, filing, transitions
 from incidents.case_models import (
@@ -37,6 +38,7 @@ from incidents.models import Severity
 from incidents.queries import rules_catalog
 from stairs.vocabulary import CaseStatus, SsidInputType
 from students import dates
+from students.models import Student
 from students.queries import students_for, window_is_open
 
 # What the wizard's steps save on a draft (F-5); everything else is set by the services.
@@ -227,10 +229,11 @@ def case_set_students(
         raise ValidationError(
             {"ssids": [f"SSID {ssid}: not found, or not in your schools." for ssid in missing]}
         )
-    filing.check_incident(case, rules_catalog())
+    catalog = rules_catalog()
+    filing.check_incident(case, catalog)
     selected = set(case.students.filter(selected=True).values_list("student__ssid", flat=True))
     case.students.all().delete()
-    rows = _decide_students(case, [found[ssid] for ssid in wanted], selected=selected)
+    rows = _decide_students(case, [found[ssid] for ssid in wanted], catalog, selected=selected)
     # The number of students is the coordinator's own answer (F-1 step 4); submission checks
     # it against the SSIDs, so it is only filled in here when it was never given.
     if case.student_count is None:
@@ -241,13 +244,18 @@ def case_set_students(
     return rows
 
 
-def _decide_students(case: Case, students: list, *, selected: set[str]) -> list[CaseStudent]:
-    catalog = rules_catalog()
+def _decide_students(
+    case: Case, students: list[Student], catalog: RulesCatalog, *, selected: set[str]
+) -> list[CaseStudent]:
+    """Each student's decision now, as new rows (a fixed number of queries for 500 SSIDs)."""
     now = timezone.now()
     window_open = _window_open(case, now)
+    events = filing.events_for(case, students)
     rows = []
     for student in students:
-        found = filing.eligibility(case, student, catalog, now=now, window_open=window_open)
+        found = filing.eligibility(
+            case, student, events.get(student.pk), catalog, now=now, window_open=window_open
+        )
         decision = found.decision
         rows.append(
             CaseStudent(
@@ -373,7 +381,7 @@ def case_submit(*, case: Case, actor: User) -> Case:
     selected = {row.student.ssid for row in shown if row.selected}
     shown_by_ssid = {row.student.ssid: row for row in shown}
     case.students.all().delete()
-    fresh = _decide_students(case, [row.student for row in shown], selected=selected)
+    fresh = _decide_students(case, [row.student for row in shown], catalog, selected=selected)
     changed = [
         row.student.ssid
         for row in fresh

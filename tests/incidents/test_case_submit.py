@@ -238,3 +238,44 @@ def test_the_description_step_is_saved_on_the_draft(lea_coordinator, tree, windo
         "Changed: comment."
     )
     assert timedelta(0) <= case.updated_at - case.created_at
+
+
+def test_the_number_of_students_given_must_match_the_ssids(
+    lea_coordinator, tree, windows, submitted_students
+):
+    # rule F-3: "the count must match the SSIDs" (issue 8, part 3)
+    case = draft(lea_coordinator, tree.school_a1, student_count=2)
+    services.case_set_students(
+        case=case, actor=lea_coordinator, ssids=[s.ssid for s in submitted_students]
+    )
+    with pytest.raises(ValidationError) as err:
+        services.case_submit(case=case, actor=lea_coordinator)
+    assert "2 students and 3 SSIDs" in str(err.value.message_dict["student_count"])
+
+
+def _queries_to_file(case, actor, students) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        services.case_set_students(case=case, actor=actor, ssids=[s.ssid for s in students])
+        services.case_select_students(case=case, actor=actor, ssids=[s.ssid for s in students])
+        services.case_submit(case=case, actor=actor)
+    return len(captured)
+
+
+def test_deciding_ssids_costs_a_fixed_number_of_queries_per_case(
+    lea_coordinator, tree, windows, filing_day
+):
+    # Up to 500 SSIDs a case: the lookups are per case, only the appeals' inserts per SSID.
+    def students(count):
+        made = [StudentFactory(school=tree.school_a1, grade=5) for _ in range(count)]
+        for student in made:
+            make_event(student, test="SB_MATH", part="NON_PT", status=TestStatus.SUBMITTED)
+        return made
+
+    few, many = students(2), students(12)
+    small = _queries_to_file(draft(lea_coordinator, tree.school_a1), lea_coordinator, few)
+    large = _queries_to_file(draft(lea_coordinator, tree.school_a1), lea_coordinator, many)
+    # Two inserts per appeal (the appeal and its timeline row), nothing else grows.
+    assert large - small == 2 * (len(many) - len(few))
