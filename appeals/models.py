@@ -1,0 +1,127 @@
+"""Appeals (issue 8, part 1): one per selected SSID of a submitted case, and their timeline.
+
+The case is referred to by string ("incidents.Case"): appeals sit below incidents in the app
+layers and never import it. Statuses move only through appeals/services.py along
+appeals/transitions.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from stairs import vocabulary
+from students.models import Student, TestEvent
+
+AppealStatus = models.TextChoices(  # type: ignore[misc]
+    "AppealStatus", vocabulary.AppealStatus.choices()
+)
+AppealTypeChoice = models.TextChoices(  # type: ignore[misc]
+    "AppealTypeChoice", vocabulary.AppealType.choices()
+)
+ReviewerChoice = models.TextChoices(  # type: ignore[misc]
+    "ReviewerChoice", vocabulary.Reviewer.choices()
+)
+
+
+class Appeal(models.Model):
+    """An appeal of one student's test event, filed by a case."""
+
+    case = models.ForeignKey("incidents.Case", on_delete=models.CASCADE, related_name="appeals")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="appeals")
+    test_event = models.ForeignKey(
+        TestEvent, on_delete=models.PROTECT, related_name="appeals", null=True, blank=True
+    )
+    # Empty while CDE must choose the appeal by hand (manual review).
+    appeal_type = models.CharField(
+        "appeal", max_length=24, choices=AppealTypeChoice.choices, blank=True
+    )
+    reviewer = models.CharField(max_length=8, choices=ReviewerChoice.choices)
+    status = models.CharField(max_length=20, choices=AppealStatus.choices)
+    manual_review = models.BooleanField(default=False)
+    rule = models.CharField(max_length=40, blank=True)
+    reason = models.TextField(blank=True)
+    # A-2's four business days run from receipt: the case's submission.
+    received_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["case", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AppealStatus.values), name="appeal_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(appeal_type__in=[*AppealTypeChoice.values, ""]),
+                name="appeal_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewer__in=ReviewerChoice.values), name="appeal_reviewer_valid"
+            ),
+            # Only CDE chooses an appeal by hand: an appeal without a type is CDE's (D-3).
+            models.CheckConstraint(
+                condition=~Q(appeal_type="") | Q(reviewer=ReviewerChoice.CDE),
+                name="appeal_untyped_is_cde",
+            ),
+            # A-1: Grace Period Extension and Restore start as pending approval, never pending.
+            models.CheckConstraint(
+                condition=~Q(
+                    appeal_type__in=[
+                        AppealTypeChoice.GRACE_PERIOD_EXTENSION,
+                        AppealTypeChoice.RESTORE,
+                    ],
+                    status=AppealStatus.PENDING,
+                ),
+                name="appeal_approval_first",
+            ),
+            # One appeal per student per case.
+            models.UniqueConstraint(fields=["case", "student"], name="appeal_unique_per_case"),
+        ]
+        # Search Appeals and the review queues (next issue) filter on these.
+        indexes = [
+            models.Index(fields=["status", "reviewer", "received_at"], name="appeal_queue_idx"),
+            models.Index(fields=["student"], name="appeal_student_idx"),
+        ]
+
+    def __str__(self) -> str:
+        kind = self.get_appeal_type_display() or "Appeal (CDE chooses)"
+        return f"{kind} for SSID {self.student.ssid}"
+
+
+class AppealEventKind(models.TextChoices):
+    CREATED = "CREATED", "Appeal filed"
+    STATUS_CHANGED = "STATUS_CHANGED", "Status changed"
+
+
+class AppealEvent(models.Model):
+    """An appeal's timeline: one row per change (who, when, from, to, what, why)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=16, choices=AppealEventKind.choices)
+    from_status = models.CharField(max_length=20, choices=AppealStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=AppealStatus.choices)
+    detail = models.CharField("what changed", max_length=300)
+    reason = models.TextField("why", blank=True)
+
+    class Meta:
+        ordering = ["appeal", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AppealEventKind.values), name="appealevent_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(from_status__in=[*AppealStatus.values, ""])
+                & Q(to_status__in=AppealStatus.values),
+                name="appealevent_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on appeal {self.appeal_id}"

@@ -289,3 +289,28 @@ class AppealLimit(models.Model):
             check_gap(limits)
         except CatalogError as err:
             raise ValidationError(str(err).split(": ", 1)[-1]) from err
+
+
+# The STAIRS cases live in their own module (this one holds the catalog); importing them here is
+# what makes them this app's models.
+from incidents.case_models import (  # noqa: E402
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    CaseNote,
+    CaseNumberCounter,
+    CaseStudent,
+)
+
+__all__ = [
+    "AnswerChoice",
+    "AppealLimit",
+    "Case",
+    "CaseEvent",
+    "CaseEventKind",
+    "CaseNote",
+    "CaseNumberCounter",
+    "CaseStudent",
+    "FollowUpQuestion",
+    "IncidentType",
+]

@@ -12,14 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from accounts.access import scope_for
+from accounts.models import ROLE_PROGRAM, OrganizationKind, RoleGrant, User
 from appeals.rules.catalog import (
     AssessmentFacts,
     RulesCatalog,
     assessments_from_data,
     catalog_from_data,
 )
+from incidents.case_models import Case
 from incidents.models import AnswerChoice, AppealLimit, FollowUpQuestion, IncidentType
 from students.models import Assessment, AssessmentPart
 
@@ -108,3 +111,27 @@ def incident_types_for(test: str, part: str | None, delivery: str) -> QuerySet[I
     applicability the rules check, read from the rows."""
     codes = [i.code for i in rules_catalog().applicable_incidents(test, part, delivery)]
     return active_incident_types().filter(code__in=codes)
+
+
+def cases_for(user: User) -> QuerySet[Case]:
+    """The STAIRS cases ``user`` may see (issue 8, part 9; U-4, F-7), drafts included (F-5).
+
+    Scoped through ``scope_for``: CDE and CalTAC see every case. A coordinator sees the cases
+    of their own program where they hold it: an LEA role its LEA's cases, a site role its
+    school's, so an LEA CAASPP coordinator does not see the LEA's ELPAC cases. A draft whose
+    test is not chosen yet has no program: its creator sees it. Test administrators do not file
+    and hold no program, so they see none. Anything else is a 404, like a missing case.
+    """
+    scope = scope_for(user)
+    if scope.everything:
+        return Case.objects.all()
+    if scope.is_empty:
+        return Case.objects.none()
+    grants = RoleGrant.objects.filter(user=user, role__in=list(ROLE_PROGRAM)).values_list(
+        "role", "organization_id", "organization__kind"
+    )
+    visible = Q(program="", created_by=user) & scope.school_q("school")
+    for role, organization_id, kind in grants:
+        place = "lea_id" if kind == OrganizationKind.LEA else "school_id"
+        visible |= Q(program=ROLE_PROGRAM[role], **{place: organization_id})
+    return Case.objects.filter(visible)

@@ -122,3 +122,34 @@ class Reviewer(Code):
 
     CALTAC = "CALTAC", "CalTAC"
     CDE = "CDE", "CDE"
+
+
+class CaseStatus(Code):
+    """A STAIRS case's statuses (domain.md, "Case and appeal statuses"), draft first."""
+
+    DRAFT = "DRAFT", "Draft"
+    PENDING_CDE_APPROVAL = "PENDING_CDE_APPROVAL", "Pending CDE approval"
+    PENDING_CALTAC_APPROVAL = "PENDING_CALTAC_APPROVAL", "Pending CalTAC approval"
+    PARTIAL_CDE_APPROVAL = "PARTIAL_CDE_APPROVAL", "Partial CDE approval"
+    PARTIAL_CALTAC_APPROVAL = "PARTIAL_CALTAC_APPROVAL", "Partial CalTAC approval"
+    COMPLETED = "COMPLETED", "Completed"
+
+
+class AppealStatus(Code):
+    """An appeal's statuses (domain.md, "Case and appeal statuses"; A-1 for pending approval)."""
+
+    PENDING = "PENDING", "Pending"
+    PENDING_APPROVAL = "PENDING_APPROVAL", "Pending approval"
+    APPROVED = "APPROVED", "Approved"
+    REJECTED_BY_CDE = "REJECTED_BY_CDE", "Rejected by CDE"
+    REJECTED_BY_CALTAC = "REJECTED_BY_CALTAC", "Rejected by CalTAC"
+    REJECTED_BY_SYSTEM = "REJECTED_BY_SYSTEM", "Rejected by system"
+    SWAP_APPROVED = "SWAP_APPROVED", "Swap approved"
+    WITHDRAWN = "WITHDRAWN", "Withdrawn"
+
+
+class SsidInputType(Code):
+    """How a case's SSIDs were given (F-3): typed up to 10, an upload from 11."""
+
+    TYPED = "TYPED", "Typed"
+    UPLOAD = "UPLOAD", "Uploaded file"

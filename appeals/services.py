@@ -1,0 +1,140 @@
+"""The appeals' write paths (style.md: one per use case, `<entity>_<verb>`, keyword-only).
+
+Issue 8 files appeals (`appeal_create`, called by `incidents.services.case_submit`) and
+withdraws them with their case (`appeal_withdraw`); the next issue adds the review here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from appeals import transitions
+from appeals.models import Appeal, AppealEvent, AppealEventKind
+from stairs.vocabulary import AppealStatus, AppealType, Reviewer
+from students.models import Student, TestEvent
+
+
+def _record(
+    appeal: Appeal,
+    *,
+    kind: str,
+    actor: User | None,
+    from_status: str,
+    detail: str,
+    reason: str = "",
+    at: datetime,
+) -> AppealEvent:
+    return AppealEvent.objects.create(
+        appeal=appeal,
+        actor=actor,
+        at=at,
+        kind=kind,
+        from_status=from_status,
+        to_status=appeal.status,
+        detail=detail[:300],
+        reason=reason,
+    )
+
+
+# No savepoint of its own: a case files up to 500 appeals in its one transaction, and a failed
+# appeal fails the whole submission anyway.
+@transaction.atomic(savepoint=False)
+def appeal_create(
+    *,
+    case: models.Model,
+    student: Student,
+    test_event: TestEvent | None,
+    appeal_type: str | None,
+    reviewer: str | None,
+    rule: str,
+    reason: str,
+    manual_review: bool,
+    actor: User,
+    received_at: datetime | None = None,
+) -> Appeal:
+    """File one appeal of a submitted case.
+
+    Steps: check the type and reviewer; choose the first status (pending, or pending approval
+    for Grace Period Extension and Restore, A-1); save; write the timeline. An appeal the rules
+    left to CDE by hand has no type yet and CDE as its reviewer (manual review). The caller
+    (the case's submission) holds the case lock and sends the one email for the whole case.
+    """
+    if appeal_type and appeal_type not in AppealType:
+        raise ValidationError({"appeal_type": f"Unknown appeal {appeal_type!r}."})
+    if not appeal_type and not manual_review:
+        raise ValidationError({"appeal_type": "Only an appeal CDE decides by hand has no type."})
+    if manual_review or not reviewer:
+        # Whatever the rules suggested, the choice is CDE's when a person must decide (D-3).
+        reviewer = Reviewer.CDE
+    if reviewer not in Reviewer:
+        raise ValidationError({"reviewer": f"Unknown reviewer {reviewer!r}."})
+    now = timezone.now()
+    appeal = Appeal.objects.create(
+        case=case,
+        student=student,
+        test_event=test_event,
+        appeal_type=appeal_type or "",
+        reviewer=reviewer,
+        status=transitions.initial_status(appeal_type),
+        manual_review=manual_review,
+        rule=rule,
+        reason=reason,
+        received_at=received_at or now,
+        created_at=now,
+    )
+    what = AppealType(appeal_type).label if appeal_type else "Appeal for CDE to choose"
+    _record(
+        appeal,
+        kind=AppealEventKind.CREATED,
+        actor=actor,
+        from_status="",
+        detail=f"{what} filed; {Reviewer(reviewer).label} decides.",
+        reason=reason,
+        at=now,
+    )
+    return appeal
+
+
+def appeal_move(*, appeal: Appeal, to_status: str, actor: User, reason: str = "") -> Appeal:
+    """Move a locked appeal along the transition table and write the timeline; refuses any move
+    the table does not list. For callers that already hold the appeal's row lock."""
+    if not transitions.allows(appeal.status, to_status):
+        raise ValidationError(
+            f"An appeal that is {AppealStatus(appeal.status).label.lower()} cannot become "
+            f"{AppealStatus(to_status).label.lower()}."
+        )
+    from_status = appeal.status
+    appeal.status = to_status
+    appeal.save(update_fields=["status", "updated_at"])
+    _record(
+        appeal,
+        kind=AppealEventKind.STATUS_CHANGED,
+        actor=actor,
+        from_status=from_status,
+        detail=f"{AppealStatus(from_status).label} → {AppealStatus(to_status).label}",
+        reason=reason,
+        at=timezone.now(),
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_withdraw_open(*, case: models.Model, actor: User, reason: str) -> list[Appeal]:
+    """Withdraw every appeal of ``case`` still waiting for a decision (its case is withdrawn).
+
+    Steps: lock the case's open appeals; move each to withdrawn; timeline. Decided appeals keep
+    their decision.
+    """
+    appeals = list(
+        Appeal.objects.select_for_update()
+        .filter(case=case, status__in=transitions.OPEN)
+        .order_by("pk")
+    )
+    for appeal in appeals:
+        appeal_move(appeal=appeal, to_status=AppealStatus.WITHDRAWN, actor=actor, reason=reason)
+    return appeals

@@ -1,0 +1,78 @@
+"""The emails of a STAIRS case, queued through the outbox in the caller's transaction (they leave
+after it commits): N-1 on submission, N-2 on a note. SSIDs and the case number only, never a
+student's name (a mail server is outside STAIRS's access control).
+"""
+
+from __future__ import annotations
+
+from accounts.models import (
+    LEA_COORDINATOR_ROLES,
+    ROLE_PROGRAM,
+    SITE_COORDINATOR_ROLES,
+    RoleGrant,
+    User,
+)
+from appeals.models import Appeal
+from incidents.case_models import Case
+from notifications.services import notification_queue
+from stairs.vocabulary import AppealType, CaseStatus, Reviewer
+from students import dates
+
+
+def _lea_coordinators(case: Case) -> list[User]:
+    role = next(r for r in LEA_COORDINATOR_ROLES if ROLE_PROGRAM[r] == case.program)
+    return list(
+        User.objects.filter(
+            is_active=True,
+            grants__role=role,
+            grants__organization_id=case.lea_id,
+        ).distinct()
+    )
+
+
+def queue_submission_email(case: Case, actor: User, appeals: list[Appeal]) -> None:
+    """N-1: the case number to the submitter and, when a site coordinator submitted, to the
+    program's LEA coordinator(s). SSIDs and the case number only, never a student's name."""
+    recipients = {actor.email}
+    submitter_roles = set(RoleGrant.objects.filter(user=actor).values_list("role", flat=True))
+    if submitter_roles & SITE_COORDINATOR_ROLES and not submitter_roles & LEA_COORDINATOR_ROLES:
+        recipients |= {user.email for user in _lea_coordinators(case)}
+    if appeals:
+        lines = [
+            f"- SSID {a.student.ssid}: "
+            + (AppealType(a.appeal_type).label if a.appeal_type else "appeal chosen by CDE")
+            + f", decided by {Reviewer(a.reviewer).label}"
+            for a in appeals
+        ]
+        appeal_text = "Appeals filed:\n" + "\n".join(lines)
+    else:
+        appeal_text = "No appeal was filed with this case."
+    body = (
+        f"STAIRS case {case.number} was submitted on "
+        f"{dates.local_date(case.submitted_at):%B %d, %Y}"  # type: ignore[arg-type]
+        f"{' (late: more than 24 hours after the incident)' if case.late else ''}.\n\n"
+        f"Status: {CaseStatus(case.status).label}.\n{appeal_text}\n"
+    )
+    for recipient in sorted(recipients):
+        notification_queue(
+            recipient=recipient, subject=f"STAIRS case {case.number} submitted", body=body
+        )
+
+
+def queue_note_email(case: Case, author: User) -> None:
+    """N-2: the case's people (its filer, its submitter and earlier note authors), except the
+    note's author. The email names the case, not the note, which could be mistyped with
+    personal information: the reader opens it in STAIRS."""
+    people = {case.created_by_id, case.submitted_by_id} | set(
+        case.notes.values_list("author_id", flat=True)
+    )
+    people.discard(author.pk)
+    people.discard(None)
+    label = f"case {case.number}" if case.number else f"draft case {case.pk}"
+    for email in User.objects.filter(pk__in=people, is_active=True).values_list("email", flat=True):
+        notification_queue(
+            recipient=email,
+            subject=f"STAIRS {label}: a new note",
+            body=f"{author.full_name} added a note to STAIRS {label}. Open the case in STAIRS to "
+            "read it.\n",
+        )

@@ -1,0 +1,197 @@
+"""What filing a STAIRS case checks, outside any one service: who may file where (F-7), the late
+flag (S-5) and each SSID's test event and rules decision (issue 8, parts 4 and 6).
+
+The wizard's pages (eligibility before submitting) and `case_submit` (the re-check) call the same
+functions, so what a coordinator is shown is what is filed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final
+
+from django.core.exceptions import ValidationError
+
+from accounts.access import scope_for
+from accounts.models import ROLE_PROGRAM, Organization, Role, RoleGrant, User
+from appeals.rules import RulesCatalog, SituationError, decide, parse_situation
+from appeals.rules.decision import Decision
+from incidents.case_models import Case
+from stairs.vocabulary import Delivery, Program
+from students import dates
+from students.models import AssessmentPart, Student, TestEvent
+
+# A-RESTORE-1: "the LEA coordinator contacts CalTAC, which files the case on the LEA's behalf".
+# The catalog's Restore incident is the one CalTAC files, and the only one.
+CALTAC_INCIDENT: Final = "RESET_IN_ERROR"
+
+
+def filing_refusal(
+    *, actor: User, school: Organization, program: str | None, incident: str | None = None
+) -> str | None:
+    """Why ``actor`` may not file a case for ``school`` in ``program``, or None (F-7).
+
+    Coordinators of the program file for their school (site) or their LEA's schools (LEA);
+    CalTAC files the Restore incident for any LEA; nobody else files (CDE reviews, test
+    administrators go through their coordinator). ``program`` None asks "any program" (a draft
+    before its test is chosen). The answer for a school outside the actor's scope is the
+    generic one, so it reveals nothing about that school.
+    """
+    scope = scope_for(actor)
+    if Role.CALTAC_AGENT in scope.roles:
+        if incident not in (None, CALTAC_INCIDENT):
+            return "CalTAC files only a Restore (a test reset in error) on an LEA's behalf."
+        return None
+    if incident == CALTAC_INCIDENT:
+        return "A Restore is filed by CalTAC on the LEA's behalf: contact CalTAC."
+    grants = RoleGrant.objects.filter(
+        user=actor,
+        role__in=list(ROLE_PROGRAM),
+        organization_id__in=[school.pk, school.parent_id],
+    ).values_list("role", flat=True)
+    programs = {ROLE_PROGRAM[role] for role in grants}
+    if not programs:
+        return "You may not file cases for this school."
+    if program is not None and program not in programs:
+        return f"You may file only {', '.join(sorted(programs))} cases for this school."
+    return None
+
+
+def may_file(*, actor: User, school: Organization, program: str | None) -> bool:
+    return filing_refusal(actor=actor, school=school, program=program) is None
+
+
+def is_late(*, incident_date: date, incident_time: time | None, submitted_at: datetime) -> bool:
+    """S-5: submitted more than 24 hours after the incident (Pacific time). Without a time of
+    day, the 24 hours are given the benefit of the doubt: late only after the end of the next
+    calendar day, the last moment an incident late that day could still be on time."""
+    if incident_time is None:
+        return submitted_at > dates.end_of_local_day(incident_date + timedelta(days=1))
+    happened = datetime.combine(incident_date, incident_time, tzinfo=dates.PACIFIC)
+    # Elapsed hours, not wall-clock ones: across a daylight-saving change, 24 hours after
+    # 11 p.m. is 10 p.m. or midnight on the clock. Aware arithmetic in one zone is wall-clock.
+    return submitted_at > happened.astimezone(UTC) + timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """One SSID's answer: its test event (None when it has none) and the rules' decision."""
+
+    student: Student
+    event: TestEvent | None
+    decision: Decision
+
+
+def check_incident(case: Case, catalog: RulesCatalog) -> None:
+    """The case's own choices (test, part, incident, answers) as the rules take them; a
+    `ValidationError` on the step's field when something is missing or no longer valid."""
+    if case.incident_type is None:
+        raise ValidationError({"incident_type": "Choose the testing issue."})
+    if case.incident_type.not_stairs_incident:
+        # F-9: a parent exemption after testing began is not a STAIRS incident.
+        raise ValidationError(
+            {"incident_type": f"{case.incident_type.label} is not a STAIRS incident."}
+        )
+    try:
+        parse_situation(
+            {
+                "incident": case.incident_type.code,
+                "test": case.test,
+                "part": case.part or None,
+                "grade": case.grade if case.grade is not None else 0,
+                "delivery": case.delivery or Delivery.ONLINE,
+                "answers": dict(case.answers),
+            },
+            catalog,
+        )
+    except SituationError as err:
+        field = "answers" if err.field.startswith("answers") else err.field
+        field = {"incident": "incident_type"}.get(field, field)
+        raise ValidationError({field: err.message}) from err
+
+
+def events_for(case: Case, students: Iterable[Student]) -> dict[int, TestEvent]:
+    """Each student's test event for the case's test and part in the incident's school year,
+    by student id, in one query (a case holds up to 500 SSIDs)."""
+    if case.incident_date is None or not case.test:
+        return {}
+    events = TestEvent.objects.select_related("part__assessment").filter(
+        student__in=[student.pk for student in students],
+        part__assessment__code=case.test,
+        part__code=case.part or "",
+        school_year=dates.school_year_for(case.incident_date),
+    )
+    return {event.student_id: event for event in events}
+
+
+def _situation(case: Case, student: Student, event: TestEvent, *, now: datetime) -> dict[str, Any]:
+    assert case.incident_type is not None
+    return {
+        "incident": case.incident_type.code,
+        "test": case.test,
+        "part": case.part or None,
+        "grade": event.grade,
+        "delivery": event.delivery,
+        "questions_completed": event.questions_completed,
+        "iep_or_504": student.has_iep or student.has_section_504,
+        "test_status": event.effective_status(now),
+        "reset_by_appeal": event.reset_by_appeal,
+        "answers": dict(case.answers),
+    }
+
+
+def eligibility(
+    case: Case,
+    student: Student,
+    event: TestEvent | None,
+    catalog: RulesCatalog,
+    *,
+    now: datetime,
+    window_open: bool,
+) -> Eligibility:
+    """The rules' decision for one SSID of ``case`` and its ``event`` (from `events_for`) now.
+    Call `check_incident` first: a problem of the case itself is not one SSID's."""
+    if event is None:
+        assessment = catalog.assessments.get(case.test)
+        where = assessment.part_label(case.part or None) if assessment else case.test
+        return Eligibility(
+            student,
+            None,
+            Decision(
+                appeal=None,
+                reviewer=None,
+                appealable=False,
+                manual_review=False,
+                irregularity_notation=False,
+                rule="",
+                reason=f"No {where} test event for this student in this school year; "
+                "check the SSID, the test and the part.",
+            ),
+        )
+    raw = _situation(case, student, event, now=now)
+    raw["within_window"] = window_open
+    try:
+        decision = decide(parse_situation(raw, catalog), catalog)
+    except SituationError as err:
+        # The student's own test does not fit the incident (say, taken on paper for an online
+        # incident): no appeal for this SSID, and the reason says why.
+        decision = Decision(
+            appeal=None,
+            reviewer=None,
+            appealable=False,
+            manual_review=False,
+            irregularity_notation=False,
+            rule="",
+            reason=f"No appeal for this test: {err.message}.",
+        )
+    return Eligibility(student, event, decision)
+
+
+def program_of(test: str) -> str:
+    """The program of a test, from the catalog rows."""
+    part = AssessmentPart.objects.select_related("assessment").filter(assessment__code=test).first()
+    if part is None:
+        raise ValidationError({"test": f"Unknown test {test!r}."})
+    return Program(part.assessment.program)
