@@ -18,52 +18,52 @@ is refused rather than ignored: its SSIDs would otherwise be dropped without any
 
 Messages name the file by its base name only, and quote a cell only when it is digits, so no
 report repeats a name or a date of birth. Nothing here stores or logs a file's contents.
+
+``incidents/upload_files.py`` reads the bytes and yields the rows (file type, encodings, zip and
+size limits); this module turns rows into SSIDs.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
 import logging
 import os
 import re
-import warnings
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 
+from incidents.upload_files import (
+    FORMULA,
+    MAX_CELLS,
+    MAX_ROWS,
+    MAX_SSIDS,
+    SPACES,
+    Refused,
+    TooBig,
+    any_value,
+    blank,
+    display_name,
+    read_bounded,
+    rows_of,
+    unreadable,
+)
+
 logger = logging.getLogger(__name__)
 
-MAX_SSIDS = 500  # F-3
-MAX_FILE_BYTES = 2 * 1024 * 1024  # 500 SSIDs take about 6 KB as CSV, 10 KB as a workbook
-MAX_ROWS = 10_000  # rows read, blank ones included, before giving up
-MAX_CELLS = 100_000  # cells read over all sheets: bounds a row padded out to column XFD
-MAX_UNCOMPRESSED_BYTES = 10 * 1024 * 1024  # a workbook's parts, unpacked
-MAX_COMPRESSION_RATIO = 100  # unpacked size / packed size; Excel's own files stay near 10
-MAX_ZIP_MEMBERS = 200
 MAX_COLUMNS_LISTED = 5  # columns with data named one by one; the rest are counted
-MAX_NAME_CHARS = 80  # of a file name shown in a message
 SSID_DIGITS = 10
-TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")  # Excel saves "Unicode text" as .txt
-WORKBOOK_EXTENSIONS = (".xlsx",)
 TEMPLATE_HEADER = "ssid"
 TEMPLATE_CSV_NAME = "stairs-ssid-list.csv"
 TEMPLATE_XLSX_NAME = "stairs-ssid-list.xlsx"
 
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and password-protected .xlsx
 # Characters a spreadsheet runs as a formula when a cell starts with them (OWASP CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Spaces Excel and web forms leave around values, beyond what str.strip() removes.
-_SPACES = " \t\r\n\u00a0\u2007\u202f\u200b\ufeff"
 _DIGITS = re.compile(r"\d+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _DECIMAL_ZERO = re.compile(r"(\d+)\.0*")
@@ -108,31 +108,6 @@ class SsidList:
         self.problems.append(Problem(kind, message, row))
 
 
-class _Formula:
-    """A workbook cell holding a formula (its text is never looked at)."""
-
-
-_FORMULA = _Formula()
-
-
-class _Refused(Exception):
-    """The file cannot be read at all; the message says why."""
-
-
-class _TooBig(Exception):
-    """The row or cell budget ran out."""
-
-
-def display_name(name: str | None) -> str:
-    """The base name of an uploaded file, safe to show: no folders (``../../x.csv``,
-    ``C:\\x.csv``), no control characters, not too long. Never a storage path."""
-    base = re.split(r"[\\/]", name or "")[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip()
-    if len(base) > MAX_NAME_CHARS:
-        base = base[: MAX_NAME_CHARS - 1] + "…"
-    return base or "The file"
-
-
 def read_ssid_file(
     source: UploadedFile | str | os.PathLike[str] | bytes, *, filename: str | None = None
 ) -> SsidList:
@@ -146,253 +121,20 @@ def read_ssid_file(
         name = filename or os.fspath(source)
     result = SsidList(filename=display_name(name))
     try:
-        data = _read_bounded(source)
-        _read(data, result)
-    except _Refused as refusal:
+        data = read_bounded(source)
+        _collect(rows_of(data, result.filename), result)
+    except Refused as refusal:
         result.refuse(ProblemKind.FILE, str(refusal))
     except Exception as error:  # a library's surprise must not become a 5xx
         # The type only: a message could quote the file's contents.
         logger.warning("SSID list unreadable: %s", type(error).__name__)
-        result.refuse(ProblemKind.FILE, _unreadable(result.filename))
+        result.refuse(ProblemKind.FILE, unreadable(result.filename))
     if not result.ssids and not result.problems:
         result.refuse(ProblemKind.FILE, f"{result.filename} holds no SSIDs.")
     return result
 
 
-def _unreadable(name: str) -> str:
-    return (
-        f"{name} could not be read. Download the template, put the SSIDs in its first "
-        "column and upload it again."
-    )
-
-
-def _read_bounded(source: UploadedFile | str | os.PathLike[str] | bytes) -> bytes:
-    """The file's bytes, refusing one over the limit without reading it all."""
-    limit_message = (
-        f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
-        f"a list of {MAX_SSIDS} SSIDs needs far less. Upload only the SSID column."
-    )
-    if isinstance(source, bytes):
-        data = source[: MAX_FILE_BYTES + 1]
-    elif isinstance(source, UploadedFile):
-        if source.size is not None and source.size > MAX_FILE_BYTES:
-            raise _Refused(limit_message)
-        source.seek(0)
-        data = source.read(MAX_FILE_BYTES + 1)
-    else:
-        path = Path(source)
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise _Refused(limit_message)
-            with path.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-        except OSError as error:
-            raise _Refused("The file could not be opened.") from error
-    if len(data) > MAX_FILE_BYTES:
-        raise _Refused(limit_message)
-    return data
-
-
-def _read(data: bytes, result: SsidList) -> None:
-    name = result.filename
-    extension = Path(name.lower()).suffix
-    if extension not in TEXT_EXTENSIONS + WORKBOOK_EXTENSIONS:
-        raise _Refused(
-            f"{name} is not a CSV or Excel (.xlsx) file. Download the template, put the "
-            "SSIDs in its first column and upload it."
-        )
-    if not data.strip(b" \t\r\n\x00"):
-        raise _Refused(f"{name} is empty.")
-    if data.startswith(_OLE_MAGIC):
-        raise _Refused(
-            f"{name} is an old Excel (.xls) file or has a password. Save it as an Excel "
-            "workbook (.xlsx) without a password, or as CSV, and upload it again."
-        )
-    is_zip = data.startswith(_ZIP_MAGIC)
-    if extension in WORKBOOK_EXTENSIONS:
-        if not is_zip:
-            raise _Refused(
-                f"{name} is not an Excel workbook: it looks like a text or CSV file renamed "
-                ".xlsx. Save it from Excel as .xlsx, or upload it with the .csv extension."
-            )
-        _collect(_workbook_rows(data, result), result)
-    else:
-        if is_zip:
-            raise _Refused(
-                f"{name} is an Excel workbook, not a CSV file. Upload it with the .xlsx "
-                "extension, or save it from Excel as CSV."
-            )
-        _collect(_budgeted(_text_rows(data, name), [MAX_CELLS]), result)
-
-
-# Text: CSV, tab-separated, any encoding Excel writes
-
-
-def _decode(data: bytes) -> str | None:
-    """The text of a CSV as Excel and others write it, or None when it is not text."""
-    try:
-        if data.startswith(codecs.BOM_UTF8):
-            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            text = data.decode("utf-16")  # Excel's "Unicode text"
-        elif data[1::2].count(0) > len(data) // 4:
-            text = data.decode("utf-16-le")  # UTF-16 that lost its byte-order mark
-        elif data[0::2].count(0) > len(data) // 4:
-            text = data.decode("utf-16-be")
-        else:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                # Excel for Windows saves plain "CSV" in the system code page. Windows-1252
-                # leaves five bytes undefined; Latin-1 reads anything.
-                try:
-                    text = data.decode("cp1252")
-                except UnicodeDecodeError:
-                    text = data.decode("latin-1")
-    except UnicodeDecodeError:
-        return None
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n")
-    if "\x00" in text or controls > 8:
-        return None  # a binary file named .csv
-    return text
-
-
-def _text_rows(data: bytes, name: str) -> Iterator[tuple[int, list[Any]]]:
-    text = _decode(data)
-    if text is None:
-        raise _Refused(
-            f"{name} is not a text file. Save the list from Excel as CSV (or as an Excel "
-            "workbook) and upload it again."
-        )
-    sample = "\n".join(text[:4096].splitlines()[:20])
-    # One column needs no delimiter, but the delimiter decides what counts as a second column:
-    # Excel writes tabs in "Unicode text" and semicolons where the comma is a decimal mark.
-    if "\t" in sample:
-        delimiter = "\t"
-    elif ";" in sample and "," not in sample:
-        delimiter = ";"
-    else:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        yield from enumerate(reader, start=1)
-    except csv.Error as error:
-        raise _Refused(_unreadable(name)) from error
-
-
-# Workbooks
-
-
-def _check_zip(data: bytes, name: str) -> None:
-    """Refuse a zip bomb or a damaged workbook before openpyxl unpacks anything."""
-    damaged = (
-        f"{name} is damaged or incomplete (perhaps cut short while saving or uploading). "
-        "Open it in Excel, save it again and upload it."
-    )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_ZIP_MEMBERS:
-                raise _Refused(f"{name} has too many parts to be a list of SSIDs.")
-            unpacked = sum(member.file_size for member in members)
-            packed = sum(member.compress_size for member in members)
-            if unpacked > MAX_UNCOMPRESSED_BYTES or unpacked > MAX_COMPRESSION_RATIO * max(
-                packed, 1
-            ):
-                raise _Refused(
-                    f"{name} unpacks to far more than a list of {MAX_SSIDS} SSIDs needs, "
-                    "so it was not opened. Upload a workbook holding only the SSID column."
-                )
-            if any(member.flag_bits & 0x1 for member in members):
-                raise _Refused(f"{name} is encrypted. Save it without a password.")
-            if "xl/workbook.xml" not in archive.namelist():
-                raise _Refused(f"{name} is a zip file but not an Excel workbook.")
-            for member in members:
-                _scan_part(archive, member, name)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
-        raise _Refused(damaged) from error
-    except NotImplementedError as error:  # a compression method zipfile lacks
-        raise _Refused(damaged) from error
-
-
-def _scan_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
-    """Unpack a part within its declared size (zipfile stops there) and check its CRC, so that a
-    truncated or tampered part fails here rather than half-way through the rows. Excel never
-    writes a document type declaration, and entity expansion (billion laughs) or external
-    entities need one: refuse it before any XML parser sees it."""
-    tail = b""
-    with archive.open(member) as part:
-        while chunk := part.read(64 * 1024):
-            if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
-                raise _Refused(
-                    f"{name} holds XML that Excel never writes, so it was not opened. Save the "
-                    "list from Excel as .xlsx or CSV and upload it again."
-                )
-            tail = chunk[-16:]
-
-
-def _workbook_rows(data: bytes, result: SsidList) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    name = result.filename
-    _check_zip(data, name)
-    with warnings.catch_warnings():
-        # openpyxl warns about styles and extensions it skips; none of it matters here.
-        warnings.simplefilter("ignore")
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        except Exception as error:
-            raise _Refused(
-                f"{name} could not be opened as an Excel workbook. Open it in Excel, save it "
-                "again as .xlsx and upload it."
-            ) from error
-        try:
-            sheets = book.worksheets
-            budget = [MAX_CELLS]
-            if sheets:
-                yield from _budgeted(_sheet_rows(sheets[0]), budget)
-            for position, sheet in enumerate(sheets[1:], start=2):
-                # The title is not shown: a sheet may be named after a student.
-                if any(_any_value(row) for _, row in _budgeted(_sheet_rows(sheet), budget)):
-                    result.refuse(
-                        ProblemKind.FILE,
-                        f"{name} has data on sheet {position} as well as on the first sheet. "
-                        "Keep the SSIDs on the first sheet and delete the other sheets.",
-                    )
-                    break
-        finally:
-            book.close()
-
-
-def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
-    # A sheet's stated dimensions can be wrong or hostile (A1:XFD1048576): read only the
-    # cells it holds.
-    sheet.reset_dimensions()
-    for number, row in enumerate(sheet.iter_rows(), start=1):
-        yield number, [_FORMULA if cell.data_type == "f" else cell.value for cell in row]
-
-
-def _budgeted(
-    rows: Iterator[tuple[int, list[Any]]], budget: list[int]
-) -> Iterator[tuple[int, list[Any]]]:
-    """The rows until MAX_ROWS rows or the cells in ``budget`` are read: a row padded out to
-    column XFD, or a CSV line of a million commas, costs its width."""
-    for number, values in rows:
-        budget[0] -= max(len(values), 1)
-        if number > MAX_ROWS or budget[0] < 0:
-            raise _TooBig
-        yield number, values
-
-
 # Rows to SSIDs
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip(_SPACES))
-
-
-def _any_value(values: Iterable[Any]) -> bool:
-    return any(not _blank(value) for value in values)
 
 
 def _column(index: int) -> str:
@@ -415,7 +157,7 @@ def _heading_row(values: list[Any], number: int, result: SsidList) -> bool:
     if (
         not isinstance(first, str)
         or not _LETTER.search(first)
-        or _SCIENTIFIC.fullmatch(first.strip(_SPACES))
+        or _SCIENTIFIC.fullmatch(first.strip(SPACES))
     ):
         return False
     if _is_name_heading(first):
@@ -444,10 +186,10 @@ def _collect(rows: Iterator[tuple[int, list[Any]]], result: SsidList) -> None:
     count = 0
     try:
         for number, values in rows:
-            if not _any_value(values):
+            if not any_value(values):
                 continue
             for index, value in enumerate(values[1:], start=1):
-                if not _blank(value):
+                if not blank(value):
                     extra_columns.setdefault(index, number)
                     if not seen_heading and isinstance(value, str) and _is_name_heading(value):
                         name_like_columns.add(index)
@@ -455,12 +197,12 @@ def _collect(rows: Iterator[tuple[int, list[Any]]], result: SsidList) -> None:
                 seen_heading = True
                 if _heading_row(values, number, result):
                     continue
-            if not values or _blank(values[0]):
+            if not values or blank(values[0]):
                 continue  # data only in other columns: reported once, below
             count += 1
             if count <= MAX_SSIDS:
                 _check_value(values[0], number, first_rows, result)
-    except _TooBig:
+    except TooBig:
         count = 0  # not all counted: the message below says enough
         result.refuse(
             ProblemKind.LIMIT,
@@ -514,7 +256,7 @@ def _not_an_ssid(number: int, shown: str = "") -> str:
 def _ssid_of(value: Any, number: int, result: SsidList) -> str | None:
     """The SSID in a cell, or None after recording why the cell is not one."""
     refuse = result.refuse
-    if value is _FORMULA:
+    if value is FORMULA:
         refuse(
             ProblemKind.FORMULA,
             f"Row {number} holds a formula. Type the SSID itself ({SSID_DIGITS} digits).",
@@ -537,7 +279,7 @@ def _ssid_of(value: Any, number: int, result: SsidList) -> str | None:
             return None
         text = str(int(value))
     else:
-        text = _text_ssid(str(value).strip(_SPACES), number, result)
+        text = _text_ssid(str(value).strip(SPACES), number, result)
         if text is None:
             return None
     if len(text) == SSID_DIGITS and text.isdigit():

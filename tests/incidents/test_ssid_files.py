@@ -15,14 +15,13 @@ from openpyxl import Workbook, load_workbook
 
 from incidents import ssid_files
 from incidents.ssid_files import (
-    MAX_FILE_BYTES,
-    MAX_SSIDS,
     ProblemKind,
     SsidList,
     read_ssid_file,
     template_csv,
     template_xlsx,
 )
+from incidents.upload_files import MAX_FILE_BYTES, MAX_SSIDS
 
 SSIDS = [str(1_000_000_000 + 7 * n) for n in range(12)]
 
