@@ -40,6 +40,18 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and password-prote
 SPACES = " \t\r\n\u00a0\u2007\u202f\u200b\ufeff"
 
 
+# What zipfile raises for a damaged or truncated archive; NotImplementedError for a compression
+# method it lacks.
+_ZIP_DAMAGE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+)
+
+
 class _Formula:
     """A workbook cell holding a formula (its text is never looked at)."""
 
@@ -215,9 +227,7 @@ def _check_zip(data: bytes, name: str) -> None:
                 raise Refused(f"{name} is a zip file but not an Excel workbook.")
             for member in members:
                 _scan_part(archive, member, name)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
-        raise Refused(damaged) from error
-    except NotImplementedError as error:  # a compression method zipfile lacks
+    except _ZIP_DAMAGE as error:
         raise Refused(damaged) from error
 
 

@@ -16,6 +16,7 @@ import pytest
 import time_machine
 
 from accounts.models import Organization, Role, User
+from notifications.tasks import send_notification
 from tests.factories import CaltacFactory, LeaFactory, SchoolFactory, StateFactory, user_with_role
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
@@ -69,6 +70,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture
+def run_outbox(django_capture_on_commit_callbacks, monkeypatch):
+    """Run the on-commit handoff with the worker in this process: ``with run_outbox(): ...``.
+
+    The transaction commits inside the block; its callbacks then hand the rows to
+    ``send_notification``, which runs here instead of on a Celery worker, into ``mail.outbox``.
+    """
+    monkeypatch.setattr(send_notification, "delay", lambda pk: send_notification(pk))
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import time_machine
 from incidents import services
 from incidents.case_models import Case
 from incidents.models import IncidentType
-from notifications.tasks import send_notification
 from students import dates
 from students.models import TestingWindow, TestStatus
 from tests.students.factories import StudentFactory, make_event
@@ -29,14 +28,6 @@ INCIDENT_DAY = date(2027, 3, 9)
 def filing_day(db) -> Iterator[datetime]:
     with time_machine.travel(FILING_MOMENT, tick=False):
         yield FILING_MOMENT
-
-
-@pytest.fixture
-def run_outbox(django_capture_on_commit_callbacks, monkeypatch):
-    """``with run_outbox(): ...`` commits, then sends the queued emails in this process (the
-    worker's own task, instead of a Celery worker) into ``mail.outbox``."""
-    monkeypatch.setattr(send_notification, "delay", lambda pk: send_notification(pk))
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
