@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import generate  # noqa: E402
+from bench import generate, population  # noqa: E402
 from bench.results import cpu_model, write_section  # noqa: E402
 
 TARGET_MS = 200.0  # p95 of every page, at the generated scale
@@ -320,7 +320,7 @@ def report(
         f"- **Every page under {TARGET_MS:.0f} ms p95: {'met' if ok else 'NOT met'}**; the "
         f"slowest is {worst.label} for the {worst.persona}, {worst.p95:.0f} ms p95.",
         f"- Scale: {dataset.students:,} students, {dataset.test_events:,} test events, "
-        f"{generate.LEAS:,} LEAs, {generate.SCHOOLS:,} schools (bench/generate.py, seed "
+        f"{generate.LEAS:,} LEAs, {population.SCHOOLS:,} schools (bench/generate.py, seed "
         f"{generate.SEED}; generated in {dataset.seconds:.0f} s). California has about six "
         "million students. The name indexes are state-wide, so a name search by the CDE "
         "reviewer or an LEA coordinator reads every student of the state who matches: it grows "
