@@ -7,9 +7,9 @@ from django.db import migrations
 
 
 def load_v1(apps, schema_editor):
-    from students.catalog import load_catalog
+    from stairs.catalog_fixtures import load_assessment_catalog
 
-    load_catalog(apps, "assessment_catalog_v1.json")
+    load_assessment_catalog(apps, "assessment_catalog_v1.json")
 
 
 class Migration(migrations.Migration):

@@ -9,8 +9,8 @@ import factory
 from django.apps import apps
 from django.utils import timezone
 
+from stairs.catalog_fixtures import load_assessment_catalog
 from students import dates
-from students.catalog import load_catalog
 from students.models import AssessmentPart, Delivery, Student, TestEvent, TestStatus
 from tests.factories import SchoolFactory
 
@@ -20,7 +20,7 @@ def catalog_part(test: str, part: str = "") -> AssessmentPart:
         assessment__code=test, code=part
     )
     if not found.exists():
-        load_catalog(apps, "assessment_catalog_v1.json")
+        load_assessment_catalog(apps, "assessment_catalog_v1.json")
     return found.get()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 
-from students.catalog import load_catalog
+from stairs.catalog_fixtures import load_assessment_catalog
 from students.models import Assessment, AssessmentPart
 from tests.students.factories import catalog_part
 
@@ -90,7 +90,7 @@ def test_loading_again_is_an_upsert_and_keeps_admin_edits_elsewhere():
     catalog_part("SB_ELA", "NON_PT")
     Assessment.objects.filter(code="CSA").update(label="Edited in the admin")
     before = AssessmentPart.objects.count()
-    load_catalog(apps, "assessment_catalog_v1.json")
+    load_assessment_catalog(apps, "assessment_catalog_v1.json")
     assert AssessmentPart.objects.count() == before
     # The fixture names CSA, so loading it again puts its label back: versions are authoritative.
     assert Assessment.objects.get(code="CSA").label == "California Spanish Assessment (CSA)"
