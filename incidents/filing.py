@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from accounts.access import scope_for
 from accounts.models import ROLE_PROGRAM, Organization, Role, RoleGrant, User
 from appeals.rules import RulesCatalog, SituationError, decide, parse_situation
-from appeals.rules.decision import Decision
+from appeals.rules.decision import Decision, no_appeal
 from incidents.case_models import Case
 from stairs.vocabulary import Delivery, Program
 from students import dates
@@ -159,15 +159,10 @@ def eligibility(
         return Eligibility(
             student,
             None,
-            Decision(
-                appeal=None,
-                reviewer=None,
-                appealable=False,
-                manual_review=False,
-                irregularity_notation=False,
-                rule="",
-                reason=f"No {where} test event for this student in this school year; "
-                "check the SSID, the test and the part.",
+            no_appeal(
+                "",
+                f"No {where} test event for this student in this school year",
+                advice="check the SSID, the test and the part",
             ),
         )
     raw = _situation(case, student, event, now=now)
@@ -177,15 +172,7 @@ def eligibility(
     except SituationError as err:
         # The student's own test does not fit the incident (say, taken on paper for an online
         # incident): no appeal for this SSID, and the reason says why.
-        decision = Decision(
-            appeal=None,
-            reviewer=None,
-            appealable=False,
-            manual_review=False,
-            irregularity_notation=False,
-            rule="",
-            reason=f"No appeal for this test: {err.message}.",
-        )
+        decision = no_appeal("", "No appeal for this test", advice=err.message)
     return Eligibility(student, event, decision)
 
 
