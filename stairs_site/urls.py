@@ -7,5 +7,6 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("students/", include("students.urls")),
+    path("cases/", include("incidents.urls")),
     path("admin/", admin.site.urls),
 ]
