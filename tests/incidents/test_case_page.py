@@ -4,7 +4,7 @@ note (issue 8, parts 7 and 9; F-5, F-7, N-2), for each persona."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, time
 
 import pytest
 from django.core import mail
@@ -20,7 +20,7 @@ from incidents.case_models import Case, CaseEvent, CaseEventKind, CaseNote
 from incidents.models import AnswerChoice
 from stairs.vocabulary import AppealStatus, CaseStatus, TestStatus
 from tests.factories import Role, user_with_role
-from tests.incidents.conftest import FILING_MOMENT, draft
+from tests.incidents.conftest import draft
 from tests.students.factories import StudentFactory, make_event
 
 pytestmark = pytest.mark.django_db
@@ -162,18 +162,21 @@ def test_follow_up_answers_are_shown_in_words(client, tree, colleague, windows, 
     assert "EXCUSED_ABSENCE" not in body
 
 
-def test_a_late_case_says_so(client, tree, colleague, windows, submitted_students):
+def test_a_late_case_says_so_and_an_early_one_does_not(
+    client, tree, colleague, windows, submitted_students
+):
     # rule S-5: a case submitted more than 24 hours after the incident shows as late
-    case = submitted(
-        colleague,
-        tree.school_a1,
-        submitted_students,
-        incident_date=FILING_MOMENT.date() - timedelta(days=3),
+    late = submitted(
+        colleague, tree.school_a1, submitted_students[:1], incident_date=date(2027, 3, 6)
     )
-    assert case.late
+    on_time = submitted(colleague, tree.school_a1, submitted_students[1:], incident_time=time(11))
+    assert (late.late, on_time.late) == (True, False)
     client.force_login(colleague)
-    body = _body(client.get(reverse("incidents:detail", args=[case.pk])))
+    body = _body(client.get(reverse("incidents:detail", args=[late.pk])))
     assert "more than 24 hours after the incident" in body
+    body = _body(client.get(reverse("incidents:detail", args=[on_time.pk])))
+    assert "more than 24 hours after the incident" not in body
+    assert ">Late<" not in body
 
 
 def test_a_rejection_and_its_reason_come_first(client, lea_coordinator, caltac_agent, pending_case):
