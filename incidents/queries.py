@@ -332,6 +332,11 @@ class CasePage:
     events: list[CaseEvent]
     answers: list[Answer]
 
+    @property
+    def selected_ssids(self) -> list[str]:
+        """The SSIDs selected for appeal (F-1 step 6), in the students' order."""
+        return [row.student.ssid for row in self.students if row.selected]
+
 
 def case_for(user: User, pk: int) -> Case:
     """One case the user may see, or 404 (out of scope and missing alike)."""

@@ -395,3 +395,15 @@ def test_an_empty_note_is_refused(client, lea_coordinator, pending_case):
     response = client.post(reverse("incidents:note_add", args=[pending_case.pk]), {"body": " "})
     assert response.status_code == 400
     assert not CaseNote.objects.exists()
+
+
+def test_the_page_says_which_ssids_were_selected_for_appeal(
+    client, tree, colleague, windows, submitted_students
+):
+    case = draft(
+        colleague, tree.school_a1, students=submitted_students, select=submitted_students[1:]
+    )
+    client.force_login(colleague)
+    body = _body(client.get(reverse("incidents:detail", args=[case.pk])))
+    chosen = ", ".join(s.ssid for s in submitted_students[1:])
+    assert f'<span class="font-monospace">{chosen}</span> (2 of 3)' in body

@@ -290,3 +290,25 @@ def test_a_submitted_case_lists_its_number_and_a_draft_its_id(
     services.case_submit(case=case, actor=colleague)
     case.refresh_from_db()
     assert _rows(client.get(URL)) == [case.number]
+
+
+# --- the navigation ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "persona, files, searches",
+    [
+        ("lea_coordinator", True, True),
+        ("colleague", True, True),  # a site coordinator files for their school (F-7)
+        ("caltac_agent", True, True),  # a Restore on an LEA's behalf (A-RESTORE-1)
+        ("cde_reviewer", False, True),  # reviews, never files
+        ("test_administrator", False, False),  # tells the site coordinator; sees no case
+    ],
+)
+def test_the_navigation_offers_filing_and_search_by_role(
+    request, client, tree, persona, files, searches
+):
+    client.force_login(request.getfixturevalue(persona))
+    links = [(item.label, item.url) for item in client.get(reverse("home")).context["nav_items"]]
+    assert (("File a case", reverse("incidents:new")) in links) == files
+    assert (("Search STAIRS", URL) in links) == searches
