@@ -144,7 +144,7 @@ def incident_type_choices() -> list[tuple[str, str]]:
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label="Note",
+        label="Add a note",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Everyone working on this case is emailed that a note was added. Refer to "

@@ -36,6 +36,13 @@ CASES_PER_PAGE = 25
 # Past this many matches the list stops counting ("more than 10,000"): counting every case of
 # the state on each page would cost more than the page itself.
 SEARCH_CAP = 10_000
+# One log holds the cases of a search up to the list's own cap (10,000 cases stream in about
+# two seconds); past it, the coordinator narrows the search first.
+LOG_MAX_CASES = SEARCH_CAP
+LOG_TOO_BIG = (
+    f"The log holds at most {LOG_MAX_CASES:,} cases. Narrow the search (incident dates, a "
+    "school, a status) and download it again."
+)
 # The sortable columns of the results table: (sort key, heading).
 SORTABLE_COLUMNS = (
     ("number", "Case"),
@@ -114,6 +121,7 @@ def search(request: HttpRequest) -> HttpResponse:
         filtered=form.is_bound and any(v for k, v in form.cleaned_data.items() if k != "sort"),
         columns=_columns(request, filters.sort),
         log_query=log_query,
+        log_too_big=LOG_TOO_BIG if paginator.capped else "",
     )
     return render(request, "incidents/search.html", context)
 
@@ -128,6 +136,9 @@ def log(request: HttpRequest, fmt: str) -> HttpResponse:
         # The search page shows what is wrong with the filters, by each field.
         return redirect(f"{reverse('incidents:search')}?{request.GET.urlencode()}")
     filters = form.filters()
+    if queries.case_search_count(request.user, filters, cap=LOG_MAX_CASES) > LOG_MAX_CASES:
+        messages.error(request, LOG_TOO_BIG)
+        return redirect(f"{reverse('incidents:search')}?{request.GET.urlencode()}")
     if fmt == "csv":
         return case_log.csv_response(request.user, filters)
     return case_log.xlsx_response(request.user, filters)

@@ -173,3 +173,26 @@ def test_the_log_reads_the_rows_in_a_fixed_number_of_queries(
         return len(captured.captured_queries)
 
     assert queries_with(2) == queries_with(10)
+
+
+def test_a_log_past_the_cap_asks_to_narrow_the_search(client, lea_coordinator, cases, monkeypatch):
+    from incidents import case_views
+
+    monkeypatch.setattr(case_views, "LOG_MAX_CASES", 1)
+    client.force_login(lea_coordinator)
+    response = client.get(CSV, {"test": "SB_MATH"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("incidents:search") + "?test=SB_MATH"
+    assert "Narrow the search" in response.content.decode()
+    _, *rows = _csv(client.get(CSV, {"status": "DRAFT"}))  # one case: under the cap
+    assert len(rows) == 1
+
+
+def test_a_capped_list_offers_no_log_but_says_why(client, lea_coordinator, cases, monkeypatch):
+    from incidents import case_views
+
+    monkeypatch.setattr(case_views, "SEARCH_CAP", 1)
+    client.force_login(lea_coordinator)
+    body = client.get(reverse("incidents:search")).content.decode()
+    assert "Narrow the search" in body
+    assert CSV not in body
+    assert "More than 1 cases" in body or "More than 1 case" in body

@@ -191,7 +191,8 @@ def test_a_rejection_and_its_reason_come_first(client, lea_coordinator, caltac_a
     body = _body(client.get(reverse("incidents:detail", args=[pending_case.pk])))
     top = body.index("An appeal was rejected")
     assert top < body.index("Details")
-    assert "because The test was completed after the incident" in body[top:]
+    assert "Rejected by CalTAC on <time" in body[top:]
+    assert "Reason: The test was completed after the incident" in body[top:]
     assert appeal.student.ssid in body[top : body.index("Details")]
 
 
