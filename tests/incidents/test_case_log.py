@@ -196,3 +196,21 @@ def test_a_capped_list_offers_no_log_but_says_why(client, lea_coordinator, cases
     assert "Narrow the search" in body
     assert CSV not in body
     assert "More than 1 cases" in body or "More than 1 case" in body
+
+
+@pytest.mark.parametrize(
+    "persona, expected",
+    [
+        ("lea_coordinator", {"a1", "a1_draft"}),
+        ("colleague", {"a1", "a1_draft"}),
+        ("outsider", {"b1"}),
+        ("cde_reviewer", {"a1", "a1_draft", "b1"}),
+        ("test_administrator", set()),
+    ],
+)
+def test_each_persona_logs_the_cases_it_may_see(request, client, cases, persona, expected):
+    # rule U-4: the log is the search's scope, row for row
+    client.force_login(request.getfixturevalue(persona))
+    _, *rows = _csv(client.get(CSV))
+    labels = {case.number or f"Draft {case.pk}": key for key, case in cases.items()}
+    assert {labels[row[0]] for row in rows} == expected

@@ -408,3 +408,37 @@ def test_the_page_says_which_ssids_were_selected_for_appeal(
     body = _body(client.get(reverse("incidents:detail", args=[case.pk])))
     chosen = ", ".join(s.ssid for s in submitted_students[1:])
     assert f'<span class="font-monospace">{chosen}</span> (2 of 3)' in body
+
+
+@pytest.mark.parametrize(
+    "name, data", [("delete", {}), ("withdraw", {"reason": "Why."}), ("note_add", {"body": "Hi."})]
+)
+def test_every_action_needs_the_csrf_token(colleague, pending_case, draft_case, name, data):
+    case = draft_case if name == "delete" else pending_case
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(colleague)
+    assert client.post(reverse(f"incidents:{name}", args=[case.pk]), data).status_code == 403
+    assert Case.objects.filter(pk=draft_case.pk).exists()
+    assert not CaseNote.objects.exists()
+    pending_case.refresh_from_db()
+    assert pending_case.status == CaseStatus.PENDING_CALTAC_APPROVAL
+
+
+def test_anonymous_posts_change_nothing(client, pending_case, draft_case):
+    client.post(reverse("incidents:delete", args=[draft_case.pk]))
+    client.post(reverse("incidents:withdraw", args=[pending_case.pk]), {"reason": "x"})
+    response = client.post(reverse("incidents:note_add", args=[pending_case.pk]), {"body": "x"})
+    assert response.status_code == 302
+    assert Case.objects.filter(pk=draft_case.pk).exists()
+    assert not CaseNote.objects.exists()
+    pending_case.refresh_from_db()
+    assert pending_case.status == CaseStatus.PENDING_CALTAC_APPROVAL
+
+
+def test_caltac_reads_a_case_it_did_not_file(client, caltac_agent, pending_case):
+    # rule F-7: CalTAC files only a Restore on an LEA's behalf; other cases it reads
+    client.force_login(caltac_agent)
+    body = _body(client.get(reverse("incidents:detail", args=[pending_case.pk])))
+    assert reverse("incidents:withdraw", args=[pending_case.pk]) not in body
+    url = reverse("incidents:withdraw", args=[pending_case.pk])
+    assert client.post(url, {"reason": "No."}).status_code == 403
