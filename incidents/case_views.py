@@ -7,6 +7,7 @@ POST-only; their GET shows a confirmation page and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -29,18 +30,20 @@ from incidents import case_log, filing, queries, services, transitions
 from incidents.case_forms import CaseSearchForm, NoteForm, WithdrawForm, incident_type_choices
 from incidents.case_models import Case
 from incidents.models import Severity
+from stairs.vocabulary import AppealStatus, CaseStatus
 from students import dates
 from students.views import CappedPaginator
 
 CASES_PER_PAGE = 25
-# Past this many matches the list stops counting ("more than 10,000"): counting every case of
-# the state on each page would cost more than the page itself.
-SEARCH_CAP = 10_000
-# One log holds the cases of a search up to the list's own cap (10,000 cases stream in about
-# two seconds); past it, the coordinator narrows the search first.
-LOG_MAX_CASES = SEARCH_CAP
+# Past this many matches the list stops counting ("more than 1,000"; as Students does): a
+# count scans every matching case, and CDE's searches match tens of thousands of the state's
+# 150,000. A busy coordinator narrows the search rather than reading page 41.
+SEARCH_CAP = 1_000
+# One log holds up to 10,000 cases (they stream in about two seconds); past that the
+# coordinator narrows the search first.
+LOG_MAX_CASES = 10_000
 LOG_TOO_BIG = (
-    f"The log holds at most {LOG_MAX_CASES:,} cases. Narrow the search (incident dates, a "
+    f"A log holds at most {LOG_MAX_CASES:,} cases. Narrow the search (incident dates, a "
     "school, a status) and download it again."
 )
 # The sortable columns of the results table: (sort key, heading).
@@ -63,6 +66,22 @@ class CaseSearchPaginator(CappedPaginator):
     @cached_property
     def _bounded_count(self) -> int:
         return self._count()
+
+
+# The colour of a status tag, which only repeats what its words say (includes/status_tag.html).
+CASE_STATUS_TONES = {CaseStatus.DRAFT: "neutral", CaseStatus.COMPLETED: "success"}  # else info
+APPEAL_STATUS_TONES = {
+    AppealStatus.PENDING: "info",
+    AppealStatus.PENDING_APPROVAL: "info",
+    AppealStatus.APPROVED: "success",
+    AppealStatus.SWAP_APPROVED: "success",
+    AppealStatus.WITHDRAWN: "neutral",
+}  # else (the rejections) danger
+
+
+def _with_tones(cases: Iterable[Case]) -> None:
+    for case in cases:
+        case.status_tone = CASE_STATUS_TONES.get(case.status, "info")
 
 
 def _search_form(request: HttpRequest) -> CaseSearchForm:
@@ -115,13 +134,14 @@ def search(request: HttpRequest) -> HttpResponse:
         count=lambda: queries.case_search_count(request.user, filters, cap=SEARCH_CAP),
     )
     page = paginator.get_page(request.GET.get("page"))
+    _with_tones(page.object_list)
     log_query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     context.update(
         page=page,
         filtered=form.is_bound and any(v for k, v in form.cleaned_data.items() if k != "sort"),
         columns=_columns(request, filters.sort),
         log_query=log_query,
-        log_too_big=LOG_TOO_BIG if paginator.capped else "",
+        log_limit=LOG_MAX_CASES if paginator.capped else None,
     )
     return render(request, "incidents/search.html", context)
 
@@ -228,6 +248,9 @@ def _detail_page(
 ) -> HttpResponse:
     page = queries.case_page(request.user, pk)
     case = page.case
+    _with_tones([case])
+    for appeal in page.appeals:
+        appeal.status_tone = APPEAL_STATUS_TONES.get(appeal.status, "danger")
     actions = may_act(request.user, case)
     return render(
         request,
