@@ -209,7 +209,9 @@ def test_the_page_costs_the_same_queries_for_3_or_30_students(
             assert client.get(url).status_code == 200
         return len(captured.captured_queries)
 
-    assert queries_for(3) == queries_for(30)
+    few = queries_for(3)
+    assert queries_for(30) == few
+    assert few <= 14
 
 
 # --- drafts: continue and delete (F-5) -------------------------------------------------------

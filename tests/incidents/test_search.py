@@ -191,9 +191,8 @@ def test_bad_filters_get_a_message_by_the_field_and_no_list(
     body = response.content.decode()
     error = re.search(rf'<div id="id_{field}_error"[^>]*>([^<]*)</div>', body)
     assert error and message in error.group(1)
-    assert f'aria-describedby="id_{field}_help id_{field}_error"' in body or (
-        f'aria-describedby=" id_{field}_error"' in body
-    )
+    described = re.search(rf'id="id_{field}"[^>]*aria-describedby="([^"]*)"', body)
+    assert described and f"id_{field}_error" in described.group(1).split()
     assert "data-error-summary" in body
     assert _rows(response) == []
 
@@ -278,7 +277,10 @@ def test_a_page_costs_the_same_queries_for_3_or_30_cases(
         assert len(_rows(response)) == min(count, 25)
         return len(captured.captured_queries)
 
-    assert queries_with(3) == queries_with(30)
+    few = queries_with(3)
+    assert queries_with(30) == few
+    # session, user, scope, cases_for's grants, schools, incident types, count, page
+    assert few <= 9
 
 
 def test_a_submitted_case_lists_its_number_and_a_draft_its_id(
