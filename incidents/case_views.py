@@ -227,7 +227,7 @@ def detail_rows(page: queries.CasePage) -> list[dict[str, str]]:
         ("Breach call record", case.breach_call_record),
         ("Plan of action", case.plan_of_action),
         ("Comment", case.comment),
-        ("Filed by", f"{filed_by}, {_when(case.created_at)}"),
+        ("Started by" if case.is_draft else "Filed by", f"{filed_by}, {_when(case.created_at)}"),
         (
             "Submitted",
             f"{case.submitted_by.full_name}, {_when(case.submitted_at)}"

@@ -444,3 +444,33 @@ def test_caltac_reads_a_case_it_did_not_file(client, caltac_agent, pending_case)
     assert reverse("incidents:withdraw", args=[pending_case.pk]) not in body
     url = reverse("incidents:withdraw", args=[pending_case.pk])
     assert client.post(url, {"reason": "No."}).status_code == 403
+
+
+def test_yes_no_answers_and_the_breach_call_record_are_shown(
+    client, tree, lea_coordinator, windows, filing_day
+):
+    # rule S-3: a breach records who was called and when; the case page shows it
+    case = draft(
+        lea_coordinator,
+        tree.school_a1,
+        incident_code="TECHNICAL_DISRUPTION",
+        answers={"pause_expired": True, "student_break": False},
+    )
+    client.force_login(lea_coordinator)
+    body = _body(client.get(reverse("incidents:detail", args=[case.pk])))
+    questions = dict(case.incident_type.questions.values_list("key", "text"))
+    for key, word in (("pause_expired", "Yes"), ("student_break", "No")):
+        row = re.search(
+            rf"<dt>{re.escape(questions[key])}</dt>\s*<dd>([^<]*)</dd>", body.replace("&#x27;", "'")
+        )
+        assert row and row.group(1) == word
+    assert "Breach call record" not in body  # an impropriety: nobody had to be called
+    assert "Started by" in body and "Filed by" not in body
+    breach = draft(
+        lea_coordinator,
+        tree.school_a1,
+        incident_code="SOCIAL_MEDIA_ADULT",
+        breach_call_record="Called CDE at 9:45 a.m.",
+    )
+    body = _body(client.get(reverse("incidents:detail", args=[breach.pk])))
+    assert "Breach call record" in body and "Called CDE at 9:45 a.m." in body
