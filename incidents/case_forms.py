@@ -62,12 +62,8 @@ class CaseSearchForm(forms.Form):
     )
     test = forms.ChoiceField(required=False, choices=[("", "Any test"), *TestChoice.choices])
     incident_type = forms.ChoiceField(label="Incident type", required=False)
-    date_from = forms.DateField(
-        label="Incident date from", required=False, widget=DateInput(), help_text="YYYY-MM-DD"
-    )
-    date_to = forms.DateField(
-        label="Incident date to", required=False, widget=DateInput(), help_text="YYYY-MM-DD"
-    )
+    date_from = forms.DateField(label="Incident date from", required=False, widget=DateInput())
+    date_to = forms.DateField(label="Incident date to", required=False, widget=DateInput())
     ssid = forms.CharField(
         label="SSID",
         required=False,
@@ -93,6 +89,21 @@ class CaseSearchForm(forms.Form):
             del self.fields["school_text"]
             self.fields["school"].choices = [("", "Any of your schools"), *schools]
         self.fields["incident_type"].choices = [("", "Any incident type"), *incident_types]
+
+    # Shown at once; the others fold under "More filters" (open while one is in use), so that on
+    # a phone the list is not a screen away.
+    MAIN_FIELDS = ("number", "status", "ssid")
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.MAIN_FIELDS]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.MAIN_FIELDS]
+
+    def more_in_use(self) -> bool:
+        return self.is_bound and any(
+            self.data.get(field.name) or field.errors for field in self.more_fields()
+        )
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip()

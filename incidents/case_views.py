@@ -204,11 +204,8 @@ def detail_rows(page: queries.CasePage) -> list[dict[str, str]]:
     test = case.get_test_display()
     if case.part:
         test += f", {case.get_part_display()}"
-    incident = ""
-    if case.incident_type is not None:
-        incident = case.incident_type.label
-        if case.incident_type.severity:
-            incident += f" ({case.incident_type.get_severity_display().lower()})"
+    incident = case.incident_type.label if case.incident_type else ""
+    severity = case.incident_type.get_severity_display() if case.incident_type else ""
     school = f"{case.school.name} (CDS {case.school.cds_code})" if case.school else ""
     filed_by = case.created_by.full_name
     if case.filed_on_behalf:
@@ -221,6 +218,7 @@ def detail_rows(page: queries.CasePage) -> list[dict[str, str]]:
         ("Test and part", test),
         ("Delivery", case.get_delivery_display()),
         ("Incident type", incident),
+        ("Severity", severity),
         *((answer.question, answer.answer) for answer in page.answers),
         ("Number of students", "" if case.student_count is None else str(case.student_count)),
         ("Description", case.description),
@@ -228,13 +226,9 @@ def detail_rows(page: queries.CasePage) -> list[dict[str, str]]:
         ("Plan of action", case.plan_of_action),
         ("Comment", case.comment),
         ("Started by" if case.is_draft else "Filed by", f"{filed_by}, {_when(case.created_at)}"),
-        (
-            "Submitted",
-            f"{case.submitted_by.full_name}, {_when(case.submitted_at)}"
-            if case.submitted_by and case.submitted_at
-            else "",
-        ),
     ]
+    if case.submitted_by and case.submitted_at:
+        rows.append(("Submitted", f"{case.submitted_by.full_name}, {_when(case.submitted_at)}"))
     breach = case.incident_type is not None and case.incident_type.severity == Severity.BREACH
     return [
         {"label": label, "value": value}

@@ -26,7 +26,7 @@ URL = reverse("incidents:search")
 def _rows(response) -> list[str]:
     """The case labels listed, in order ("2027-000001", "Draft 12")."""
     body = response.content.decode()
-    return re.findall(r'<th scope="row"><a href="/cases/\d+/">([^<]+)</a></th>', body)
+    return re.findall(r'<th scope="row"[^>]*><a href="/cases/\d+/">([^<]+)</a></th>', body)
 
 
 def _label(case: Case) -> str:
@@ -123,6 +123,15 @@ def test_a_coordinator_picks_one_of_their_schools(client, tree, lea_coordinator,
     response = client.get(URL, {"school": tree.school_b1.pk})
     assert "Select a valid choice" in response.content.decode()
     assert _rows(response) == []
+
+
+def test_more_filters_fold_away_until_one_is_used(client, lea_coordinator, cases):
+    client.force_login(lea_coordinator)
+    assert '<details class="mt-3">' in client.get(URL).content.decode()
+    assert '<details class="mt-3" open>' in client.get(URL, {"test": "SB_MATH"}).content.decode()
+    assert '<details class="mt-3">' in client.get(URL, {"ssid": "1234567890"}).content.decode()
+    body = client.get(URL, {"date_to": "not a date"}).content.decode()
+    assert '<details class="mt-3" open>' in body  # an error is never folded away
 
 
 def test_cde_types_a_cds_code_or_part_of_a_school_name(client, tree, cde_reviewer, cases):
@@ -239,6 +248,7 @@ def test_each_row_shows_the_case_at_a_glance(client, colleague, cases):
         "Student submitted the test before finishing",
         "Mar 9, 2027",
         "<td>3</td>",  # students
+        ">Late</span>",  # 24.5 hours after the incident (S-5)
     ):
         assert expected in body, expected
 
