@@ -181,6 +181,8 @@ class IncidentForm(forms.Form):
         school_list = list(schools[:2])
         if len(school_list) == 1 and not self.initial.get("school"):
             self.initial["school"] = school_list[0].pk
+        if not self.initial.get("delivery"):
+            self.initial["delivery"] = Delivery.ONLINE.value  # most tests are taken online
         self.options = test_options(filing.filing_programs(actor))
         groups: dict[str, list[tuple[str, str]]] = {}
         for option in self.options.values():
