@@ -117,7 +117,7 @@ def _render(
     context = wizard.step_context(
         case.pk if case is not None else None, slug, appeal_possible=appeal_possible
     )
-    context.update(case=case, form=form, **extra)
+    context.update(case=case, form=form, appeal_possible=appeal_possible, **extra)
     return render(request, template, context)
 
 
