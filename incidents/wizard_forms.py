@@ -333,9 +333,13 @@ def _answer_field(question: QuestionFacts, gate: QuestionFacts | None) -> forms.
         label=question.text,
         choices=choices,
         widget=forms.RadioSelect,
-        required=False,  # required when asked: see DetailsForm.clean
+        # A conditional question is required only when asked: see DetailsForm.clean.
+        required=question.asked_when is None,
         help_text=help_text,
-        error_messages={"invalid_choice": "Choose one of the answers listed."},
+        error_messages={
+            "required": "Answer this question.",
+            "invalid_choice": "Choose one of the answers listed.",
+        },
     )
 
 

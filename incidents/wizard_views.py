@@ -25,7 +25,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import LEA_COORDINATOR_ROLES, SITE_COORDINATOR_ROLES, RoleGrant, User
+from accounts.access import has_role
+from accounts.models import LEA_COORDINATOR_ROLES, SITE_COORDINATOR_ROLES, Role, RoleGrant, User
 from incidents import filing, services, wizard
 from incidents.case_models import Case, CaseStudent
 from incidents.models import Severity
@@ -67,11 +68,17 @@ FIELD_STEPS = {
 def _require_filer(user: User) -> None:
     """F-7: coordinators of a program file; test administrators and CDE reviewers do not.
     CalTAC's filing on an LEA's behalf (A-RESTORE-1) comes with issue 9."""
-    if not filing.filing_programs(user):
+    if filing.filing_programs(user):
+        return
+    if has_role(user, Role.CALTAC_AGENT):
         raise PermissionDenied(
-            "Only LEA and site CAASPP or ELPAC coordinators file STAIRS cases. A test "
-            "administrator reports an incident to the site coordinator."
+            "This wizard files an LEA's own cases. CalTAC's Restore on an LEA's behalf "
+            "(a test reset in error) is not available here yet."
         )
+    raise PermissionDenied(
+        "Only LEA and site CAASPP or ELPAC coordinators file STAIRS cases. A test "
+        "administrator reports an incident to the site coordinator."
+    )
 
 
 def _drafts(user: User) -> QuerySet[Case]:

@@ -4,6 +4,7 @@ questions, description and breach record (F-1 step 3, F-4, S-3), and where Next 
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from incidents import services
@@ -268,6 +269,9 @@ def test_save_draft_saves_the_step_and_returns_to_the_case(client, lea_coordinat
     data = {**details(case, cause="SCHOOL_CLOSURE"), "action": "save"}
     response = client.post(url("details", case), data, follow=False)
     assert response.url == reverse("incidents:detail", args=[case.pk])
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Draft saved; continue any time from Search STAIRS."
+    ]
     case.refresh_from_db()
     assert case.answers == {"cause": "SCHOOL_CLOSURE"}
     assert case.description == "The test expired over the spring break."
