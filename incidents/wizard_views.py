@@ -38,7 +38,7 @@ from incidents.wizard_forms import (
     IssueForm,
     PlanForm,
     SelectForm,
-    answer_text,
+    confirm_summary,
 )
 from stairs.vocabulary import CaseStatus
 
@@ -267,76 +267,6 @@ def _students(case: Case) -> list[CaseStudent]:
     return list(case.students.select_related("student", "test_event").order_by("pk"))
 
 
-def _summary(case: Case, appeal_possible: bool) -> list[dict[str, Any]]:
-    """Confirm Details' rows, each with its Change link."""
-    pk = case.pk
-    incident_url = wizard.BY_SLUG["incident"].url(pk)
-    details_url = wizard.BY_SLUG["details"].url(pk)
-    catalog = rules_catalog()
-    assessment = catalog.assessments.get(case.test)
-    when = case.incident_date.strftime("%B %-d, %Y") if case.incident_date else ""
-    if when and case.incident_time:
-        when += f", {case.incident_time:%H:%M}"
-    rows = [
-        {
-            "label": "School",
-            "value": case.school.name if case.school else "",
-            "change_url": incident_url,
-        },
-        {"label": "Date of the incident", "value": when, "change_url": incident_url},
-        {
-            "label": "Grade",
-            "value": case.grade if case.grade else ("Kindergarten" if case.grade == 0 else ""),
-            "change_url": incident_url,
-        },
-        {
-            "label": "Test",
-            "value": assessment.part_label(case.part or None) if assessment else case.test,
-            "change_url": incident_url,
-        },
-        {"label": "Delivery", "value": case.get_delivery_display(), "change_url": incident_url},
-        {
-            "label": "Testing issue",
-            "value": case.incident_type.label if case.incident_type else "",
-            "change_url": wizard.BY_SLUG["issue"].url(pk),
-        },
-    ]
-    facts = catalog.incidents.get(case.incident_type.code) if case.incident_type else None
-    for question in facts.questions if facts else ():
-        if question.key in case.answers:
-            rows.append(
-                {
-                    "label": question.text,
-                    "value": answer_text(question, case.answers[question.key]),
-                    "change_url": details_url,
-                }
-            )
-    if case.incident_type and case.incident_type.severity == Severity.BREACH:
-        rows.append(
-            {
-                "label": "Call about the breach",
-                "value": case.breach_call_record,
-                "change_url": details_url,
-            }
-        )
-    rows.append({"label": "Description", "value": case.description, "change_url": details_url})
-    if appeal_possible:
-        students_url = wizard.BY_SLUG["students"].url(pk)
-        rows += [
-            {
-                "label": "Number of students",
-                "value": case.student_count,
-                "change_url": students_url,
-            },
-            {
-                "label": "SSIDs entered",
-                "value": case.get_ssid_input_type_display() if case.ssid_input_type else "",
-                "change_url": students_url,
-            },
-        ]
-    return rows
-
-
 @draft_step()
 def step_confirm(request: HttpRequest, case: Case) -> HttpResponse:
     if missing := _earlier_step_missing(case, "confirm"):
@@ -344,7 +274,8 @@ def step_confirm(request: HttpRequest, case: Case) -> HttpResponse:
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return _onwards(request, case, "confirm")
-    possible = _appeal_possible(case)
+    catalog = rules_catalog()
+    possible = filing.appeal_possible(case, catalog)
     late = case.incident_date is not None and filing.is_late(
         incident_date=case.incident_date,
         incident_time=case.incident_time,
@@ -357,7 +288,7 @@ def step_confirm(request: HttpRequest, case: Case) -> HttpResponse:
         "incidents/wizard/confirm.html",
         form,
         appeal_possible=possible,
-        summary_rows=_summary(case, possible),
+        summary_rows=confirm_summary(case, catalog, appeal_possible=possible),
         case_students=_students(case),
         late=late,  # S-5
     )
