@@ -38,8 +38,8 @@ from incidents.wizard_forms import (
     IssueForm,
     PlanForm,
     SelectForm,
-    confirm_summary,
 )
+from incidents.wizard_summary import confirm_summary
 from stairs.vocabulary import CaseStatus
 
 DRAFT_SAVED = "Draft saved; continue any time from Search STAIRS."
