@@ -348,10 +348,13 @@ def _check_submission(case: Case, now: datetime) -> None:
             case.description, student_names=filing.case_student_names(case)
         )
         if findings:
-            errors["description"] = [
-                f"Remove personal information from the description: {found.message}."
-                for found in findings
-            ]
+            # One line per kind and sentence: two names in one sentence are one thing to fix.
+            errors["description"] = list(
+                dict.fromkeys(
+                    f"Remove personal information from the description: {found.message}."
+                    for found in findings
+                )
+            )
     if not case.plan_of_action:
         errors.setdefault("plan_of_action", []).append("Give the plan of action.")
     breach = case.incident_type is not None and case.incident_type.severity == Severity.BREACH

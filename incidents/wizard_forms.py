@@ -401,9 +401,8 @@ class DetailsForm(forms.Form):
         findings = find_personal_information(text, student_names=self.student_names)
         if findings:
             # F-4: say what was found and where, never the text itself.
-            raise ValidationError(
-                [f"Remove personal information: {finding.message}." for finding in findings]
-            )
+            messages = (f"Remove personal information: {finding.message}." for finding in findings)
+            raise ValidationError(list(dict.fromkeys(messages)))
         return text
 
     def clean(self) -> dict[str, Any]:

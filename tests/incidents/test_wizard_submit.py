@@ -5,6 +5,7 @@ open a draft, and the Confirm page's query count."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +15,7 @@ from appeals.models import Appeal
 from incidents import services
 from incidents.case_models import Case
 from students.models import TestingWindow, TestStatus
-from tests.incidents.conftest import incident
+from tests.incidents.conftest import draft, incident
 from tests.students.factories import StudentFactory, make_event
 
 pytestmark = pytest.mark.usefixtures("filing_day", "windows")
@@ -332,3 +333,22 @@ def test_confirm_costs_the_same_queries_for_3_and_30_ssids(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url("confirm", cases[1]))
     assert response.content.decode().count('<th scope="row" class="font-monospace">') == 30
+
+
+def test_case_submit_refuses_a_description_naming_a_student_of_the_case(lea_coordinator, tree):
+    # rule F-4: the names are checked again at submission (SSIDs may come after the description)
+    student = StudentFactory(school=tree.school_a1, grade=5, first_name="Itzel", last_name="Ruiz")
+    make_event(student, test="SB_MATH", part="NON_PT", status=TestStatus.SUBMITTED)
+    case = draft(
+        lea_coordinator,
+        tree.school_a1,
+        students=[student],
+        description="Ruiz-like confusion: itzel pressed submit early.",
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.case_submit(case=case, actor=lea_coordinator)
+    assert refused.value.message_dict["description"] == [
+        "Remove personal information from the description: a student's name in sentence 1."
+    ]
+    case.refresh_from_db()
+    assert case.is_draft and case.number is None
