@@ -254,11 +254,15 @@ def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
                 filing.case_student(case, decided, decided_at=now, selected=False)
                 for decided in filing.decisions_for(case, students, catalog, now=now)
             ]
+    preview = bool(ssids or problems)
+    if not preview:
+        # The box was emptied: show what the draft holds again (an uploaded list, say).
+        rows = _case_students(case)
     context = {
         "case": case,
         "case_students": rows,
         "eligibility_problems": problems,
-        "preview": True,
+        "preview": preview,
         "typed_count": len(ssids),
     }
     return render(request, f"{TEMPLATE}#eligibility", context)

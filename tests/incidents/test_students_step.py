@@ -355,6 +355,16 @@ def test_the_preview_refuses_more_than_ten_and_names_no_letters(signed_in, case)
     assert "Entry 1 has letters" in html and "Garcia" not in html
 
 
+def test_an_emptied_box_shows_the_saved_ssids_again(signed_in, case, lea_coordinator):
+    ssids = [s.ssid for s in pupils(case.school, 12)]
+    services.case_set_students(case=case, actor=lea_coordinator, ssids=ssids)
+    html = htmx_post(signed_in, case, "  ").content.decode()
+    assert "Preview" not in html
+    assert all(ssid in html for ssid in ssids)
+    case.students.all().delete()
+    assert "No SSIDs saved yet." in htmx_post(signed_in, case, "").content.decode()
+
+
 def test_the_preview_without_htmx_goes_to_the_page(signed_in, case):
     response = signed_in.post(preview_url(case), {"ssids": "1234567890"})
     assert response.status_code == 302 and response["Location"] == step_url(case)
