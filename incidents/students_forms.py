@@ -137,13 +137,16 @@ class StudentsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if self.errors.get("student_count") or self.errors.get("ssids"):
+        if self.errors.get("ssids"):
             return data
         complete = self.action != "save"
+        # A bad number is reported by its field; the file is still read, so that every
+        # problem shows at once (a browser does not keep the chosen file when the page returns).
+        count_given = "student_count" not in self.errors
         count = data.get("student_count")
         typed = data.get("ssids", "").strip()
         upload = data.get("ssid_file")
-        if count is None and complete:
+        if count is None and complete and count_given:
             self.add_error("student_count", "Give the number of students.")
         if upload and typed:
             self.add_error(

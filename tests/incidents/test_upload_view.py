@@ -146,6 +146,15 @@ def test_the_number_of_students_must_match_the_file(signed_in, case):
     assert saved_ssids(case) == []
 
 
+def test_a_bad_number_and_a_bad_file_are_reported_together(signed_in, case):
+    response = upload(signed_in, case, csv_file("ssid", "12345"), count=501)
+    errors = response.context["form"].errors
+    assert errors["student_count"] == ["One case holds at most 500 students. File several cases."]
+    assert errors["ssid_file"] == [
+        "Row 2: 12345 is not an SSID: an SSID is 10 digits. Nothing was saved."
+    ]
+
+
 def test_typing_and_uploading_at_once_is_refused(signed_in, case):
     ssids = [s.ssid for s in pupils(case.school, 12)]
     response = upload(signed_in, case, csv_file(*ssids), count=12, ssids=ssids[0])
