@@ -202,7 +202,9 @@ class StudentsForm(forms.Form):
         data["input_type"] = input_type
         # Only a changed list is saved again; "check" re-decides the same list on purpose.
         data["ssids_changed"] = (
-            ssids != self.saved_ssids or input_type != self.saved_type or self.action == "check"
+            ssids != self.saved_ssids
+            or (bool(ssids) and input_type != self.saved_type)
+            or self.action == "check"
         )
         return data
 

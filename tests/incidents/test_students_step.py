@@ -252,6 +252,9 @@ def test_save_draft_keeps_a_half_done_step_and_goes_to_the_case_page(signed_in, 
     assert response["Location"] == reverse("incidents:detail", args=[case.pk])
     case.refresh_from_db()
     assert case.student_count == 4
+    # No SSIDs were given, so none were "entered": the timeline says only what changed.
+    assert case.ssid_input_type == ""
+    assert not CaseEvent.objects.filter(case=case, detail__contains="SSIDs entered").exists()
 
 
 def test_save_draft_still_refuses_bad_ssids(signed_in, case):
