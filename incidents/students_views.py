@@ -118,6 +118,11 @@ def _page(request: HttpRequest, case: Case, form: StudentsForm, rows: list[Any])
     return render(request, TEMPLATE, context)
 
 
+def _earlier(message: str) -> str:
+    """A problem of an earlier step (the school, the test, the issue), said to be one."""
+    return f"{message.rstrip('.')} (on an earlier step)."
+
+
 def _map_service_errors(form: StudentsForm, error: ValidationError, input_type: str) -> None:
     """Put `case_set_students`' refusal on the field it is about. An upload's unknown SSIDs are
     listed under the file field with their rows, in the service's words (F-10)."""
@@ -144,9 +149,8 @@ def _map_service_errors(form: StudentsForm, error: ValidationError, input_type: 
             for message in messages_:
                 form.add_error(field, message)
         else:
-            # A problem of an earlier step (the school, the test, the issue): say so.
             for message in messages_:
-                form.add_error(None, f"{message} (an earlier step)")
+                form.add_error(None, _earlier(message))
 
 
 def _save(request: HttpRequest, case: Case, data: dict[str, Any]) -> None:
@@ -246,7 +250,7 @@ def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             filing.check_incident(case, catalog)
         except ValidationError as error:
-            problems += [f"{message} (an earlier step)" for message in error.messages]
+            problems += [_earlier(message) for message in error.messages]
         else:
             now = timezone.now()
             students = [found[ssid] for ssid in ssids if ssid in found]

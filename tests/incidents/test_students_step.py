@@ -294,7 +294,7 @@ def test_an_earlier_steps_problem_is_shown_above_the_form(signed_in, case):
     response = post(signed_in, case, [pupils(case.school, 1)[0].ssid])
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "Choose the testing issue. (an earlier step)"
+        "Choose the testing issue (on an earlier step)."
     ]
 
 
@@ -356,6 +356,27 @@ def test_the_preview_refuses_more_than_ten_and_names_no_letters(signed_in, case)
     assert "up to 10 may be typed" in htmx_post(signed_in, case, " ".join(ssids)).content.decode()
     html = htmx_post(signed_in, case, "Garcia").content.decode()
     assert "Entry 1 has letters" in html and "Garcia" not in html
+
+
+def test_the_preview_says_when_cde_decides_by_hand_and_why(signed_in, lea_coordinator, tree):
+    # Gap in the documents (domain.md): exactly 10 non-PT questions, CDE decides by hand
+    manual = StudentFactory(school=tree.school_a1)
+    make_event(manual, status=TestStatus.PAUSED, questions_completed=10)
+    below = StudentFactory(school=tree.school_a1)
+    make_event(below, status=TestStatus.PAUSED, questions_completed=4)
+    case = draft(lea_coordinator, tree.school_a1, incident_code="NONALLOWABLE_MATERIALS")
+    html = htmx_post(signed_in, case, f"{manual.ssid} {below.ssid}").content.decode()
+    rows = html.split("<tr>")[2:]
+    assert manual.ssid in rows[0] and "CDE decides by hand, because " in rows[0]
+    assert below.ssid in rows[1] and "Reset" in rows[1] and "rule A-RESET-9" in rows[1]
+
+
+def test_the_preview_names_a_problem_of_an_earlier_step(signed_in, case):
+    case.incident_type = None
+    case.save(update_fields=["incident_type"])
+    html = htmx_post(signed_in, case, pupils(case.school, 1)[0].ssid).content.decode()
+    assert "Choose the testing issue (on an earlier step)." in html
+    assert "<table" not in html
 
 
 def test_an_emptied_box_shows_the_saved_ssids_again(signed_in, case, lea_coordinator):
