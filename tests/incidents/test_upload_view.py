@@ -6,7 +6,6 @@ test_ssid_files.py; these tests go through the view."""
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -112,16 +111,12 @@ def test_a_small_list_may_be_uploaded_too(signed_in, case):
     assert case.ssid_input_type == SsidInputType.UPLOAD
 
 
-def test_500_ssids_in_a_file_are_accepted_quickly(signed_in, case):
-    # rule F-3: an upload holds at most 500 SSIDs
+def test_500_ssids_in_a_file_are_accepted(signed_in, case):
+    # rule F-3: an upload holds at most 500 SSIDs (its speed is a benchmark, not a timed test)
     ssids = [s.ssid for s in pupils(case.school, 500)]
-    started = time.perf_counter()
     response = upload(signed_in, case, csv_file("ssid", *ssids), count=500)
-    elapsed = time.perf_counter() - started
     assert response.status_code == 302
-    assert len(saved_ssids(case)) == 500
-    # Issue 8: validated well under a second; generous here, the machine is shared.
-    assert elapsed < 3
+    assert saved_ssids(case) == ssids
 
 
 def test_501_ssids_in_a_file_are_refused(signed_in, case):
