@@ -35,6 +35,7 @@ from incidents.case_models import (
     CaseStudent,
 )
 from incidents.models import Severity
+from incidents.pii import find_personal_information
 from incidents.queries import rules_catalog
 from stairs.vocabulary import CaseStatus, SsidInputType
 from students import dates
@@ -249,38 +250,11 @@ def _decide_students(
 ) -> list[CaseStudent]:
     """Each student's decision now, as new rows (a fixed number of queries for 500 SSIDs)."""
     now = timezone.now()
-    window_open = _window_open(case, now)
-    events = filing.events_for(case, students)
-    rows = []
-    for student in students:
-        found = filing.eligibility(
-            case, student, events.get(student.pk), catalog, now=now, window_open=window_open
-        )
-        decision = found.decision
-        rows.append(
-            CaseStudent(
-                case=case,
-                student=student,
-                test_event=found.event,
-                appeal=decision.appeal or "",
-                reviewer=decision.reviewer or "",
-                appealable=decision.appealable,
-                manual_review=decision.manual_review,
-                irregularity_notation=decision.irregularity_notation,
-                rule=decision.rule,
-                reason=decision.reason,
-                decided_at=now,
-                selected=decision.appealable and student.ssid in selected,
-            )
-        )
+    rows = [
+        filing.case_student(case, found, decided_at=now, selected=found.student.ssid in selected)
+        for found in filing.decisions_for(case, students, catalog, now=now)
+    ]
     return CaseStudent.objects.bulk_create(rows)
-
-
-def _window_open(case: Case, now: datetime) -> bool:
-    # C-4, A-3: an appeal is filed only while the LEA's window for the program is open.
-    return bool(case.program) and window_is_open(
-        lea=case.lea_id, program=case.program, on=dates.local_date(now)
-    )
 
 
 @transaction.atomic
@@ -340,6 +314,20 @@ def _check_submission(case: Case, now: datetime) -> None:
         errors.setdefault("grade", []).append("Give the grade.")
     if not case.description:
         errors.setdefault("description", []).append("Describe the incident (F-4).")
+    else:
+        # F-4: no personal information, the names of the case's students included (they may
+        # have been entered after the description was written).
+        findings = find_personal_information(
+            case.description, student_names=filing.case_student_names(case)
+        )
+        if findings:
+            # One line per kind and sentence: two names in one sentence are one thing to fix.
+            errors["description"] = list(
+                dict.fromkeys(
+                    f"Remove personal information from the description: {found.message}."
+                    for found in findings
+                )
+            )
     if not case.plan_of_action:
         errors.setdefault("plan_of_action", []).append("Give the plan of action.")
     breach = case.incident_type is not None and case.incident_type.severity == Severity.BREACH
