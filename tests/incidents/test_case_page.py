@@ -125,8 +125,8 @@ def test_the_page_shows_details_students_appeals_and_timeline(
         "March 9, 2027, 9:30 a.m.",
         "Smarter Balanced Mathematics, non-PT (CAT)",
         "Student submitted the test before finishing",
-        "The student clicked submit after question 4.",
-        "Remind students before they submit.",
+        pending_case.description,
+        pending_case.plan_of_action,
         "Bob Alder",  # filed and submitted by the site coordinator
     ):
         assert expected in body, expected
