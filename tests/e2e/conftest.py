@@ -55,6 +55,33 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
+@pytest.fixture(autouse=True)
+def reference_catalogs(request: pytest.FixtureRequest) -> None:
+    """The assessment and incident catalogs, which the data migrations load, in every browser
+    test's database.
+
+    The browser tests are transactional: each ends with a flush, and `serialized_rollback` is
+    meant to restore the migrations' rows before the next one. It does not always: once an
+    ordinary test has run first, the connection a browser test gets is a new wrapper without
+    the serialized copy (Django 6.1, pytest-django 4.14), so the next test started with no
+    catalog and the wizard offered no testing issue. Loading them here with the migrations' own
+    loader makes every browser test start from the same reference data, whatever ran before.
+    """
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from incidents.models import IncidentType
+    from stairs import catalog_fixtures
+
+    if not IncidentType.objects.exists():
+        catalog_fixtures.load_assessment_catalog(
+            apps, catalog_fixtures.CURRENT_ASSESSMENT_CATALOG.name
+        )
+        catalog_fixtures.load_incident_catalog(apps, catalog_fixtures.CURRENT_INCIDENT_CATALOG.name)
+
+
 @pytest.fixture(params=list(VIEWPORTS))
 def viewport(request: pytest.FixtureRequest) -> str:
     return request.param
