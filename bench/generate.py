@@ -344,6 +344,9 @@ def main() -> int:
         "--students", type=int, default=DEFAULT_STUDENTS, help="default %(default)s"
     )
     parser.add_argument("--fresh", action="store_true", help="generate again even if present")
+    parser.add_argument(
+        "--no-cases", action="store_true", help="only the students (bench/generate_cases.py)"
+    )
     args = parser.parse_args()
     if args.students < 1000:
         parser.error("--students: at least 1000 (every school needs a few)")
@@ -355,6 +358,16 @@ def main() -> int:
             f"{dataset.test_events:,} test events (generated in {dataset.seconds:.0f} s); "
             "--fresh generates them again."
         )
+    if not args.no_cases:
+        from bench.generate_cases import ensure_cases
+
+        cases = ensure_cases(url, fresh=args.fresh or dataset.generated)
+        if not cases.generated:
+            print(
+                f"{_dbname(url)} already holds {cases.cases:,} cases, {cases.case_students:,} "
+                f"case students and {cases.appeals:,} appeals (generated in "
+                f"{cases.seconds:.0f} s)."
+            )
     return 0
 
 
