@@ -18,10 +18,11 @@ from accounts.access import scope_for
 from accounts.models import ROLE_PROGRAM, Organization, Role, RoleGrant, User
 from appeals.rules import RulesCatalog, SituationError, decide, parse_situation
 from appeals.rules.decision import Decision, no_appeal
-from incidents.case_models import Case
+from incidents.case_models import Case, CaseStudent
 from stairs.vocabulary import Delivery, Program
 from students import dates
 from students.models import AssessmentPart, Student, TestEvent
+from students.queries import window_is_open
 
 # A-RESTORE-1: "the LEA coordinator contacts CalTAC, which files the case on the LEA's behalf".
 # The catalog's Restore incident is the one CalTAC files, and the only one.
@@ -174,6 +175,50 @@ def eligibility(
         # incident): no appeal for this SSID, and the reason says why.
         decision = no_appeal("", "No appeal for this test", advice=err.message)
     return Eligibility(student, event, decision)
+
+
+def window_open(case: Case, now: datetime) -> bool:
+    """C-4, A-3: an appeal is filed only while the LEA's window for the program is open."""
+    return bool(case.program) and window_is_open(
+        lea=case.lea_id, program=case.program, on=dates.local_date(now)
+    )
+
+
+def decisions_for(
+    case: Case, students: list[Student], catalog: RulesCatalog, *, now: datetime
+) -> list[Eligibility]:
+    """Each student's test event and decision now, in the students' order, in a fixed number
+    of queries whatever their number (the window, then the events). Saves nothing: the
+    Students step's live preview and `case_set_students` both call it, so the preview shows
+    what is saved. Call `check_incident` first."""
+    is_open = window_open(case, now)
+    events = events_for(case, students)
+    return [
+        eligibility(case, student, events.get(student.pk), catalog, now=now, window_open=is_open)
+        for student in students
+    ]
+
+
+def case_student(
+    case: Case, found: Eligibility, *, decided_at: datetime, selected: bool
+) -> CaseStudent:
+    """An unsaved `CaseStudent` row holding ``found`` as shown at ``decided_at``; ``selected``
+    only sticks to an appealable SSID."""
+    decision = found.decision
+    return CaseStudent(
+        case=case,
+        student=found.student,
+        test_event=found.event,
+        appeal=decision.appeal or "",
+        reviewer=decision.reviewer or "",
+        appealable=decision.appealable,
+        manual_review=decision.manual_review,
+        irregularity_notation=decision.irregularity_notation,
+        rule=decision.rule,
+        reason=decision.reason,
+        decided_at=decided_at,
+        selected=decision.appealable and selected,
+    )
 
 
 def program_of(test: str) -> str:

@@ -249,38 +249,11 @@ def _decide_students(
 ) -> list[CaseStudent]:
     """Each student's decision now, as new rows (a fixed number of queries for 500 SSIDs)."""
     now = timezone.now()
-    window_open = _window_open(case, now)
-    events = filing.events_for(case, students)
-    rows = []
-    for student in students:
-        found = filing.eligibility(
-            case, student, events.get(student.pk), catalog, now=now, window_open=window_open
-        )
-        decision = found.decision
-        rows.append(
-            CaseStudent(
-                case=case,
-                student=student,
-                test_event=found.event,
-                appeal=decision.appeal or "",
-                reviewer=decision.reviewer or "",
-                appealable=decision.appealable,
-                manual_review=decision.manual_review,
-                irregularity_notation=decision.irregularity_notation,
-                rule=decision.rule,
-                reason=decision.reason,
-                decided_at=now,
-                selected=decision.appealable and student.ssid in selected,
-            )
-        )
+    rows = [
+        filing.case_student(case, found, decided_at=now, selected=found.student.ssid in selected)
+        for found in filing.decisions_for(case, students, catalog, now=now)
+    ]
     return CaseStudent.objects.bulk_create(rows)
-
-
-def _window_open(case: Case, now: datetime) -> bool:
-    # C-4, A-3: an appeal is filed only while the LEA's window for the program is open.
-    return bool(case.program) and window_is_open(
-        lea=case.lea_id, program=case.program, on=dates.local_date(now)
-    )
 
 
 @transaction.atomic

@@ -96,6 +96,7 @@ class SsidList:
 
     filename: str
     ssids: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)  # SSID -> its row, for later messages
     problems: list[Problem] = field(default_factory=list)
     # Read, but worth a look (an SSID that came through scientific notation).
     notes: list[str] = field(default_factory=list)
@@ -246,6 +247,7 @@ def _check_value(value: Any, number: int, first_rows: dict[str, int], result: Ss
         return
     first_rows[ssid] = number
     result.ssids.append(ssid)
+    result.rows[ssid] = number
 
 
 def _not_an_ssid(number: int, shown: str = "") -> str:
