@@ -423,6 +423,8 @@ def report(
             f"{'met' if exports_ok else 'NOT met'}**; the slowest is {slowest_export.label} for "
             f"the {slowest_export.persona}, {slowest_export.p95 / 1000:.1f} s p95.",
         ]
+    if not pages:
+        lines.append("- Pages: not measured in this run (`--only services`).")
     for timing in timings:
         met = p95(timing.totals) <= timing.target_ms
         ok = ok and met
