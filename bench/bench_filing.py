@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import os
 import platform
+import re
 import statistics
 import sys
 import time
@@ -138,7 +139,8 @@ def users() -> dict[str, Any]:
     User.objects.filter(pk__in=[u.pk for u in found.values()]).update(
         password=make_password(BENCH_PASSWORD)
     )
-    return found
+    # Read again: a session's auth hash comes from the password as the object holds it.
+    return {persona: User.objects.get(pk=user.pk) for persona, user in found.items()}
 
 
 def plan_pages(people: dict[str, Any]) -> tuple[list[Page], dict[str, str]]:
@@ -248,6 +250,60 @@ def _rounds(server, clients, pages: list[Page], runs: int, warmup: int = WARMUP)
                 page.totals.append(timed.ms)
                 page.request_ids.append(timed.request_id)
                 page.size = len(timed.body)
+
+
+# --- EXPLAIN ANALYZE of each page's slowest query (in this process) ---------------------------
+
+
+def explain_pages(pages: list[Page], people: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """Each quick page once more through Django's test Client in this process, its SQL kept,
+    then EXPLAIN ANALYZE of its slowest query: {(persona, label): "ms, access path"}."""
+    from django.db import connection
+    from django.test import Client
+
+    found = {}
+    for page in pages:
+        if not page.persona or page.target_ms != PAGE_TARGET_MS:
+            continue
+        client = Client()
+        client.force_login(people[page.persona])
+        client.get("/")
+        captured: list[tuple[str, Any]] = []
+
+        def keep(execute, sql, params, many, context, captured=captured):
+            captured.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(keep):
+            response = client.get(page.path, page.params)
+        if response.status_code != 200:
+            raise BenchFailure(
+                f"{page.persona}, {page.label} in process: {response.status_code} "
+                f"{response.get('Location', '')}"
+            )
+        slowest = (0.0, "", "")
+        with connection.cursor() as cursor:
+            for sql, params in captured:
+                if not sql.lstrip().upper().startswith("SELECT") or "incidents_case" not in sql:
+                    continue
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                ms = float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1))
+                if ms > slowest[0]:
+                    slowest = (ms, plan, sql)
+        found[(page.persona, page.label)] = slowest
+    return found
+
+
+def plan_summary(plan: str) -> str:
+    """The access paths of a plan in a few words: its scans and sorts, in plan order."""
+    steps = re.findall(
+        r"((?:Parallel )?(?:Seq Scan|Index Only Scan|Index Scan(?: Backward)?|Bitmap Heap Scan)"
+        r"(?: using \w+)? on \w+|Sort Method: [\w-]+|Bitmap Index Scan on \w+)",
+        plan,
+    )
+    seen = list(dict.fromkeys(s.lower() for s in steps))
+    return "; ".join(seen[:6]) or "no scan"
 
 
 # --- services in this process -----------------------------------------------------------------
@@ -403,6 +459,7 @@ def report(
     service_note: str,
     counts: Any,
     runs: dict[str, int],
+    explained: dict[tuple[str, str], tuple[float, str, str]] | None = None,
 ) -> tuple[str, bool]:
     lines = [SECTION, ""]
     ok = True
@@ -472,10 +529,16 @@ def report(
         slowest_db = sorted(
             (p for p in pages if p.persona), key=lambda p: statistics.median(p.db_ms), reverse=True
         )[:3]
+        quick_db = sorted(
+            (p for p in pages if p.persona and p.target_ms == PAGE_TARGET_MS),
+            key=lambda p: statistics.median(p.db_ms),
+            reverse=True,
+        )[:3]
+        slowest_db = [*slowest_db, *quick_db]
         before, after = memory["rss_before"], memory["rss_after"]
         lines += [
             "",
-            "Time in the database (median) of the three slowest: "
+            "Time in the database (median) of the three slowest exports and pages: "
             + "; ".join(
                 f"{p.label}, {p.persona}: {statistics.median(p.db_ms):.0f} of {p.p50:.0f} ms"
                 for p in slowest_db
@@ -489,6 +552,15 @@ def report(
             )
             + ".",
         ]
+    if explained:
+        lines += [
+            "",
+            "EXPLAIN ANALYZE of the slowest query of each page (in the benchmark's process, "
+            "after the runs):",
+            "",
+        ]
+        for (persona, label), (ms, plan, _) in explained.items():
+            lines.append(f"- {label}, {persona}: {ms:.1f} ms ({plan_summary(plan)}).")
     if timings:
         lines += ["", f"Services, in the benchmark's process: {service_note}."]
     lines += [
@@ -511,6 +583,7 @@ def main() -> int:
     )
     parser.add_argument("--service-runs", type=int, default=SERVICE_RUNS)
     parser.add_argument("--only", choices=("pages", "services"))
+    parser.add_argument("--explain", action="store_true", help="print the plans in full")
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -521,12 +594,16 @@ def main() -> int:
     cases = generate_cases.ensure_cases(url)
     configure(url)
     people = users()
-    pages, scopes, memory, timings, note = [], {}, None, [], ""
+    pages, scopes, memory, timings, note, explained = [], {}, None, [], "", None
     if args.only != "pages":
         timings, note = measure_services(people, args.service_runs)
     if args.only != "services":
         pages, scopes = plan_pages(people)
         memory = measure_pages(pages, people, args.runs, args.export_runs)
+        explained = explain_pages(pages, people)
+        if args.explain:
+            for (persona, label), (ms, plan, sql) in explained.items():
+                print(f"### {persona}, {label}: {ms:.1f} ms\n{sql}\n{plan}\n")
     counts = {
         "students": dataset.students,
         "cases": cases.cases,
@@ -541,6 +618,7 @@ def main() -> int:
         note,
         counts,
         {"pages": args.runs, "exports": args.export_runs},
+        explained,
     )
     print(section)
     if not args.no_write:
