@@ -3,6 +3,9 @@
     python bench/generate.py                     # 1,000,000 students into stairs_bench
     python bench/generate.py --students 6000000  # the real state's size (about 6 million)
     python bench/generate.py --fresh             # generate again even if already there
+    python bench/generate.py --no-cases          # the students only, not the STAIRS cases
+
+After the students, the STAIRS cases (150,000, bench/generate_cases.py and case_population.py).
 
 The database is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/stairs_bench); it is
 created if missing and migrated with ``manage.py migrate``. It must be dedicated: the generator

@@ -247,7 +247,7 @@ def seed(*, stdout: Any = None) -> list[Case]:
                 school__cds_code=spec.school, description=spec.description
             ).first()
             if existing is None:
-                existing = _file(spec, _incident_day(spec, today, calendar.windows))
+                existing = _file(spec, _incident_day(spec, today, calendar.earliest))
                 filed += 1
             cases.append(existing)
     if stdout is not None:
@@ -257,10 +257,9 @@ def seed(*, stdout: Any = None) -> list[Case]:
     return cases
 
 
-def _incident_day(spec: DemoCase, today: date, windows) -> date:
+def _incident_day(spec: DemoCase, today: date, earliest: date) -> date:
     """``days_ago`` before today, but never before the day every demo window has begun."""
-    opened = max(start for _, _, start, _ in windows)
-    return max(today - timedelta(days=spec.days_ago), opened)
+    return max(today - timedelta(days=spec.days_ago), earliest)
 
 
 def _file(spec: DemoCase, incident_date: date) -> Case:
