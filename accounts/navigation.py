@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts import access
+from accounts.models import COORDINATOR_ROLES, STATE_ROLES, Role, User
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         entries = [("Security forms", "accounts:security_agreement")]
         return [_item(request, label, name) for label, name in entries]
     entries: list[tuple[str, str]] = [("Home", "home")]
+    if may_file_cases(user):
+        entries.append(("File a case", "incidents:new"))
+    if may_see_cases(user):
+        entries.append(("Search STAIRS", "incidents:search"))
     if not access.scope_for(user).is_empty:
         entries.append(("Students", "students:search"))
     if access.can_manage_users(user):
@@ -37,3 +42,18 @@ def _item(request: HttpRequest, label: str, name: str) -> NavItem:
     url = reverse(name)
     active = request.path == url if url == "/" else request.path.startswith(url)
     return NavItem(label, url, active)
+
+
+def may_file_cases(user: User) -> bool:
+    """Whether ``user`` files STAIRS cases anywhere (F-7): a coordinator of a program, or
+    CalTAC (a Restore on an LEA's behalf). The wizard asks the finer question per school."""
+    roles = access.scope_for(user).roles
+    return bool(roles & (COORDINATOR_ROLES | {Role.CALTAC_AGENT}))
+
+
+def may_see_cases(user: User) -> bool:
+    """Whether Search STAIRS can show ``user`` anything: the same answer as an empty
+    ``incidents.queries.cases_for`` (CDE and CalTAC see all cases, a coordinator those of their
+    program; test administrators none), from the scope alone, without importing incidents."""
+    roles = access.scope_for(user).roles
+    return bool(roles & (COORDINATOR_ROLES | STATE_ROLES))

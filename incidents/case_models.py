@@ -156,6 +156,9 @@ class Case(models.Model):
         ]
         # Search STAIRS filters (issue 8, part 8). The case number has its unique index.
         indexes = [
+            # Search STAIRS's default order (newest first) for CDE and CalTAC, who see every
+            # case: the first page reads 25 index entries instead of sorting the state.
+            models.Index(fields=["-submitted_at", "-created_at", "-id"], name="case_newest_idx"),
             models.Index(fields=["status", "-submitted_at"], name="case_status_idx"),
             models.Index(fields=["school", "-submitted_at"], name="case_school_idx"),
             models.Index(fields=["lea", "-submitted_at"], name="case_lea_idx"),

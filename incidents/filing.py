@@ -7,19 +7,23 @@ functions, so what a coordinator is shown is what is filed.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 
 from accounts.access import scope_for
-from accounts.models import ROLE_PROGRAM, Organization, Role, RoleGrant, User
+from accounts.models import ROLE_PROGRAM, Organization, OrganizationKind, Role, RoleGrant, User
 from appeals.rules import RulesCatalog, SituationError, decide, parse_situation
+from appeals.rules.catalog import WHOLE_TEST
 from appeals.rules.decision import Decision, no_appeal
 from incidents.case_models import Case, CaseStudent
-from stairs.vocabulary import Delivery, Program
+from stairs.vocabulary import Delivery, Program, TestStatus
 from students import dates
 from students.models import AssessmentPart, Student, TestEvent
 from students.queries import window_is_open
@@ -58,6 +62,29 @@ def filing_refusal(
     if program is not None and program not in programs:
         return f"You may file only {', '.join(sorted(programs))} cases for this school."
     return None
+
+
+def filing_programs(actor: User) -> set[str]:
+    """The programs whose cases ``actor`` files as a coordinator (F-7): CAASPP roles CAASPP,
+    ELPAC roles ELPAC. Test administrators and CDE hold none."""
+    roles = RoleGrant.objects.filter(user=actor, role__in=list(ROLE_PROGRAM))
+    return {ROLE_PROGRAM[role] for role in roles.values_list("role", flat=True)}
+
+
+def filing_schools(actor: User) -> QuerySet[Organization]:
+    """The schools ``actor`` files cases for as a coordinator (F-7): a site role its school, an
+    LEA role its LEA's schools; the same places `filing_refusal` accepts. CalTAC's filing on an
+    LEA's behalf (A-RESTORE-1) picks from every school and is not offered here."""
+    grants = RoleGrant.objects.filter(user=actor, role__in=list(ROLE_PROGRAM)).values_list(
+        "organization_id", flat=True
+    )
+    places = list(grants)
+    return (
+        Organization.objects.filter(kind=OrganizationKind.SCHOOL)
+        .filter(Q(pk__in=places) | Q(parent_id__in=places))
+        .select_related("parent")
+        .order_by("name", "pk")
+    )
 
 
 def may_file(*, actor: User, school: Organization, program: str | None) -> bool:
@@ -227,3 +254,77 @@ def program_of(test: str) -> str:
     if part is None:
         raise ValidationError({"test": f"Unknown test {test!r}."})
     return Program(part.assessment.program)
+
+
+# F-2: the situations `appeal_possible` puts to the rules for a draft. Every test status, with and
+# without an IEP or 504 plan, reset by an appeal or not, inside the window; the question counts
+# are 0, 1 and each side of every limit the catalog holds for the case's test and part.
+_STATUSES: Final = tuple(TestStatus)
+
+
+def _question_counts(case: Case, catalog: RulesCatalog) -> list[int]:
+    counts = {0, 1}
+    part = case.part or WHOLE_TEST
+    for (_rule, test, limit_part), value in catalog.limits.items():
+        if test == case.test and limit_part == part:
+            counts |= {max(value - 1, 0), value, value + 1}
+    return sorted(counts)
+
+
+def appeal_possible(case: Case, catalog: RulesCatalog) -> bool:
+    """Could any student get an appeal (one to file, or CDE deciding by hand) for this draft's
+    incident, test, part, delivery, grade and answers? (F-2: without one, the Students and Select
+    steps are skipped.)
+
+    Asked of the pure rules over representative student situations, never a list of codes, so a
+    catalog edit or a new rule changes the wizard by itself. Before the incident and its answers
+    are complete nothing is known: every step stays.
+    """
+    incident = case.incident_type
+    if incident is None or not case.test:
+        return True
+    if incident.not_stairs_incident:
+        return False  # F-9: nothing is filed at all
+    assessment = catalog.assessments.get(case.test)
+    if assessment is None:
+        return True
+    grades = [case.grade] if case.grade is not None else sorted(assessment.grades)
+    try:
+        base = parse_situation(
+            {
+                "incident": incident.code,
+                "test": case.test,
+                "part": case.part or None,
+                "grade": grades[0] if grades else 0,
+                "delivery": case.delivery or Delivery.ONLINE,
+                "answers": dict(case.answers),
+            },
+            catalog,
+        )
+    except SituationError:
+        return True  # an answer is missing: the details step asks for it first
+    combinations = itertools.product(
+        grades, _STATUSES, _question_counts(case, catalog), (False, True), (False, True)
+    )
+    for grade, status, count, iep, reset in combinations:
+        situation = dataclasses.replace(
+            base,
+            grade=grade,
+            test_status=status,
+            questions_completed=count,
+            iep_or_504=iep,
+            reset_by_appeal=reset,
+            within_window=True,
+        )
+        if decide(situation, catalog).appealable:
+            return True
+    return False
+
+
+def case_student_names(case: Case) -> list[str]:
+    """The names of the case's students, for F-4's check of the description only: a name is
+    never shown or stored with the case (one query)."""
+    rows = Student.objects.filter(pk__in=case.students.values("student_id")).values_list(
+        "first_name", "middle_name", "last_name"
+    )
+    return [" ".join(part for part in names if part) for names in rows]

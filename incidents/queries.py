@@ -10,21 +10,37 @@ the effects cannot disagree about a pause rule or an expiry.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Any, Final
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, JSONObject
+from django.shortcuts import get_object_or_404
 
-from accounts.access import scope_for
-from accounts.models import ROLE_PROGRAM, OrganizationKind, RoleGrant, User
+from accounts.access import organizations_for, scope_for
+from accounts.models import ROLE_PROGRAM, Organization, OrganizationKind, RoleGrant, User
+from appeals.models import Appeal, AppealEvent
 from appeals.rules.catalog import (
     AssessmentFacts,
     RulesCatalog,
     assessments_from_data,
     catalog_from_data,
 )
-from incidents.case_models import Case
+from incidents.case_models import Case, CaseEvent, CaseNote, CaseStudent
 from incidents.models import AnswerChoice, AppealLimit, FollowUpQuestion, IncidentType
+from stairs.vocabulary import AppealStatus
 from students.models import Assessment, AssessmentPart
+
+# An appeal's rejections (domain.md, "Case and appeal statuses"): their reasons lead the case page.
+REJECTED_STATUSES: Final = frozenset(
+    {
+        AppealStatus.REJECTED_BY_CDE,
+        AppealStatus.REJECTED_BY_CALTAC,
+        AppealStatus.REJECTED_BY_SYSTEM,
+    }
+)
 
 
 def _question_data(question: FollowUpQuestion) -> dict[str, Any]:
@@ -135,3 +151,278 @@ def cases_for(user: User) -> QuerySet[Case]:
         place = "lea_id" if kind == OrganizationKind.LEA else "school_id"
         visible |= Q(program=ROLE_PROGRAM[role], **{place: organization_id})
     return Case.objects.filter(visible)
+
+
+# --- Search STAIRS, the log and the case page (issue 8, parts 7-9) -----------------------------
+
+# The sortable columns of Search STAIRS: key -> ordering. Each ends on the primary key, so a
+# page boundary never moves between two requests. The default (newest first: drafts, then the
+# latest submissions) follows case_newest_idx.
+CASE_SORTS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "number": ("number", "pk"),
+        "-number": ("-number", "-pk"),
+        "school": ("school__name", "-pk"),
+        "-school": ("-school__name", "-pk"),
+        "incident_date": ("incident_date", "pk"),
+        "-incident_date": ("-incident_date", "-pk"),
+        "submitted": ("submitted_at", "created_at", "pk"),
+        "-submitted": ("-submitted_at", "-created_at", "-pk"),
+        "status": ("status", "-submitted_at", "-pk"),
+        "-status": ("-status", "-submitted_at", "-pk"),
+    }
+)
+DEFAULT_CASE_SORT: Final = "-submitted"
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """Search STAIRS's filters (and the log's: the same ones), already validated."""
+
+    number: str = ""
+    status: str = ""
+    school: int | None = None  # a school's id (coordinators pick from their schools)
+    school_text: str = ""  # a CDS code prefix or part of a name (CDE and CalTAC)
+    test: str = ""
+    incident_type: str = ""  # a catalog code
+    date_from: date | None = None
+    date_to: date | None = None
+    ssid: str = ""
+    sort: str = DEFAULT_CASE_SORT
+
+
+def _filtered_cases(user: User, filters: CaseFilters) -> QuerySet[Case]:
+    cases = cases_for(user)
+    if filters.number:
+        # Exact or a prefix ("2027-0001"): the unique index's pattern twin serves both.
+        cases = cases.filter(number__startswith=filters.number)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.school is not None:
+        cases = cases.filter(school_id=filters.school)
+    if filters.school_text:
+        text = filters.school_text
+        schools = Organization.objects.filter(kind=OrganizationKind.SCHOOL).filter(
+            Q(cds_code__startswith=text) | Q(name__icontains=text)
+        )
+        cases = cases.filter(school_id__in=schools.values("pk"))
+    if filters.test:
+        cases = cases.filter(test=filters.test)
+    if filters.incident_type:
+        cases = cases.filter(incident_type__code=filters.incident_type)
+    if filters.date_from:
+        cases = cases.filter(incident_date__gte=filters.date_from)
+    if filters.date_to:
+        cases = cases.filter(incident_date__lte=filters.date_to)
+    if filters.ssid:
+        # F-10: a case in scope holds only students in scope, so an SSID from elsewhere (or one
+        # that does not exist) simply matches no case.
+        cases = cases.filter(
+            pk__in=CaseStudent.objects.filter(student__ssid=filters.ssid).values("case_id")
+        )
+    return cases.order_by(*CASE_SORTS.get(filters.sort, CASE_SORTS[DEFAULT_CASE_SORT]))
+
+
+def case_search_count(user: User, filters: CaseFilters, *, cap: int) -> int:
+    """How many cases match, counting no further than ``cap`` + 1: without joins or ordering,
+    so that counting the state's 150,000 cases for CDE stops early instead of sorting them."""
+    return _filtered_cases(user, filters).order_by()[: cap + 1].count()
+
+
+def case_search(user: User, filters: CaseFilters) -> QuerySet[Case]:
+    """The cases of Search STAIRS: ``cases_for(user)`` filtered and sorted, with what a row
+    shows joined (school, LEA, incident type) and its number of SSIDs counted per row, so a
+    page costs one query whatever the number of cases or students."""
+    students = (
+        CaseStudent.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        _filtered_cases(user, filters)
+        .select_related("school", "lea", "incident_type")
+        .annotate(ssid_count=Coalesce(Subquery(students), 0))
+    )
+
+
+# The columns of the STAIRS log (D-4), in order: one row per case student, and one row for a
+# case without students. SSIDs only, never a name.
+LOG_COLUMNS: Final = (
+    "Case number",
+    "Status",
+    "School",
+    "School CDS code",
+    "LEA",
+    "Test",
+    "Part or domain",
+    "Incident type",
+    "Severity",
+    "Incident date",
+    "Submitted at (Pacific)",
+    "Late",
+    "SSID",
+    "Test event status",
+    "Appeal",
+    "Reviewer",
+    "Appeal status",
+    "Reason",
+)
+
+
+def case_log_rows(user: User, filters: CaseFilters) -> QuerySet:
+    """The log's rows as tuples, from one query streamed in chunks (10,000 cases in seconds):
+    the filtered cases LEFT JOINed to their students, each with its appeal (one per student of
+    a case) read through the unique (case, student) index."""
+    # One scalar subquery per row, unordered, on the unique (case, student) index: a join would
+    # need a condition across two relations, and four subqueries cost four lookups a row.
+    appeal = Appeal.objects.filter(
+        case=OuterRef("pk"), student=OuterRef("students__student")
+    ).order_by()
+    return (
+        _filtered_cases(user, filters)
+        .annotate(
+            appeal=Subquery(
+                appeal.values(
+                    data=JSONObject(
+                        type="appeal_type", reviewer="reviewer", status="status", reason="reason"
+                    )
+                )[:1],
+                output_field=JSONField(),
+            )
+        )
+        .values_list(
+            "pk",
+            "number",
+            "status",
+            "school__name",
+            "school__cds_code",
+            "lea__name",
+            "test",
+            "part",
+            "incident_type__label",
+            "incident_type__severity",
+            "incident_date",
+            "submitted_at",
+            "late",
+            "students__student__ssid",
+            "students__test_event__status",
+            "students__reason",
+            "appeal",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+
+
+@dataclass
+class CasePage:
+    """What the case page shows, read in a fixed number of queries (issue 8, part 7)."""
+
+    case: Case
+    students: list[CaseStudent]
+    appeals: list[Appeal]
+    rejections: list[Appeal]  # each with ``rejection_events`` (the move's reason first)
+    notes: list[CaseNote]
+    events: list[CaseEvent]
+    answers: list[Answer]
+
+    @property
+    def selected_ssids(self) -> list[str]:
+        """The SSIDs selected for appeal (F-1 step 6), in the students' order."""
+        return [row.student.ssid for row in self.students if row.selected]
+
+
+def case_for(user: User, pk: int) -> Case:
+    """One case the user may see, or 404 (out of scope and missing alike)."""
+    return get_object_or_404(
+        cases_for(user).select_related(
+            "school", "lea", "incident_type", "created_by", "submitted_by"
+        ),
+        pk=pk,
+    )
+
+
+def _answers_in_words(case: Case) -> list[Answer]:
+    """The follow-up answers as "question: answer label", in the catalog's order."""
+    if case.incident_type is None:
+        return []
+    answers = []
+    for question in case.incident_type.questions.all():
+        if question.key not in case.answers:
+            continue
+        value = case.answers[question.key]
+        if isinstance(value, bool):
+            label = "Yes" if value else "No"
+        else:
+            labels = {choice.code: choice.label for choice in question.choices.all()}
+            label = labels.get(value, str(value))
+        answers.append(Answer(question.text, label))
+    return answers
+
+
+def case_page(user: User, pk: int) -> CasePage:
+    """The case page's data: the case, its students with their decisions, its appeals with
+    the reasons of any rejection, notes and timeline; 404 outside the user's scope."""
+    case = get_object_or_404(
+        cases_for(user)
+        .select_related("school", "lea", "incident_type", "created_by", "submitted_by")
+        .prefetch_related(
+            Prefetch(
+                "incident_type__questions",
+                queryset=FollowUpQuestion.objects.order_by("sort_order", "id").prefetch_related(
+                    Prefetch("choices", queryset=AnswerChoice.objects.order_by("sort_order", "id"))
+                ),
+            )
+        ),
+        pk=pk,
+    )
+    students = list(
+        case.students.select_related("student", "test_event").order_by("added_at", "pk")
+    )
+    appeals = list(
+        Appeal.objects.filter(case=case)
+        .select_related("student")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=AppealEvent.objects.filter(to_status__in=REJECTED_STATUSES)
+                .select_related("actor")
+                .order_by("-at", "-pk"),
+                to_attr="rejection_events",
+            )
+        )
+        .order_by("pk")
+    )
+    notes = list(case.notes.select_related("author").order_by("created_at", "pk"))
+    events = list(case.events.select_related("actor").order_by("at", "pk"))
+    return CasePage(
+        case=case,
+        students=students,
+        appeals=appeals,
+        rejections=[a for a in appeals if a.status in REJECTED_STATUSES],
+        notes=notes,
+        events=events,
+        answers=_answers_in_words(case),
+    )
+
+
+def case_student_names(case: Case) -> list[str]:
+    """The names of a case's students, for the personal-information check of a note only
+    (F-4): never shown, never stored with the note."""
+    return [
+        " ".join(filter(None, names))
+        for names in case.students.values_list(
+            "student__first_name", "student__middle_name", "student__last_name"
+        )
+    ]
+
+
+def filing_schools_for(user: User) -> QuerySet[Organization]:
+    """The schools in a coordinator's scope, for Search STAIRS's school select."""
+    return organizations_for(user).filter(kind=OrganizationKind.SCHOOL).order_by("name")

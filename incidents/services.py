@@ -35,6 +35,7 @@ from incidents.case_models import (
     CaseStudent,
 )
 from incidents.models import Severity
+from incidents.pii import find_personal_information
 from incidents.queries import rules_catalog
 from stairs.vocabulary import CaseStatus, SsidInputType
 from students import dates
@@ -313,6 +314,20 @@ def _check_submission(case: Case, now: datetime) -> None:
         errors.setdefault("grade", []).append("Give the grade.")
     if not case.description:
         errors.setdefault("description", []).append("Describe the incident (F-4).")
+    else:
+        # F-4: no personal information, the names of the case's students included (they may
+        # have been entered after the description was written).
+        findings = find_personal_information(
+            case.description, student_names=filing.case_student_names(case)
+        )
+        if findings:
+            # One line per kind and sentence: two names in one sentence are one thing to fix.
+            errors["description"] = list(
+                dict.fromkeys(
+                    f"Remove personal information from the description: {found.message}."
+                    for found in findings
+                )
+            )
     if not case.plan_of_action:
         errors.setdefault("plan_of_action", []).append("Give the plan of action.")
     breach = case.incident_type is not None and case.incident_type.severity == Severity.BREACH

@@ -172,6 +172,10 @@ WHITENOISE_USE_FINDERS = DEBUG or env.bool("TESTING", default=False)
 # The ribbon on every page of a non-production site ("demo", "staging"); empty in production.
 STAIRS_ENVIRONMENT = env.str("STAIRS_ENVIRONMENT", default="")
 
+# S-3: whom a coordinator phones about a breach before filing it (shown on the wizard's details).
+STAIRS_CDE_PHONE = env.str("STAIRS_CDE_PHONE", default="916-445-8765")
+STAIRS_CALTAC_PHONE = env.str("STAIRS_CALTAC_PHONE", default="800-955-2954")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if env.bool("TESTING", default=False):

@@ -81,7 +81,7 @@ def draft(
         delivery="ONLINE",
         incident_type=incident(incident_code),
         answers=answers or {},
-        description=fields.pop("description", "The student clicked submit after question 4."),
+        description=fields.pop("description", "Submitted by mistake after question 4."),
         plan_of_action=fields.pop("plan_of_action", "Remind students before they submit."),
         **fields,
     )

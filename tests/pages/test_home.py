@@ -35,7 +35,13 @@ def test_lea_coordinator_sees_users_forms_and_student_search(
         lea_coordinator.affidavit_signed_at = datetime.now(tz=UTC)
         lea_coordinator.save()
     body = _home(client, lea_coordinator)
-    assert _headings(body) == ["Find a student", "Users", "Test security forms", "Your account"]
+    assert _headings(body) == [
+        "STAIRS cases",
+        "Find a student",
+        "Users",
+        "Test security forms",
+        "Your account",
+    ]
     # Two active accounts: the coordinator and the colleague at a school of the LEA.
     assert re.search(r'<strong class="fs-4">2</strong> active accounts in your LEA', body)
     assert 'on <time datetime="2026-09-14T10:00:00-07:00">September 14, 2026</time>' in body
@@ -53,7 +59,7 @@ def test_the_ssid_box_takes_only_an_ssid(client, colleague):
 
 def test_site_coordinator_finds_students_but_manages_no_users(client, colleague):
     body = _home(client, colleague)
-    assert _headings(body) == ["Find a student", "Your account"]
+    assert _headings(body) == ["STAIRS cases", "Find a student", "Your account"]
     assert reverse("accounts:user_list") not in body
     assert "Questions go to your LEA coordinator" in body  # rule U-6
 
@@ -66,15 +72,24 @@ def test_test_administrator_is_told_to_tell_the_site_coordinator(client, test_ad
 
 def test_cde_administrator_manages_everyone_and_the_reference_data(client, cde_admin, colleague):
     body = _home(client, cde_admin)
-    assert _headings(body) == ["Find a student", "Users", "Reference data", "Your account"]
+    assert _headings(body) == [
+        "STAIRS cases",
+        "Find a student",
+        "Users",
+        "Reference data",
+        "Your account",
+    ]
     assert re.search(r'<strong class="fs-4">2</strong> active accounts in STAIRS', body)
     assert "Look up any student in California" in body
 
 
 def test_cde_reviewer_and_caltac_agent_look_students_up(client, cde_reviewer, caltac_agent):
-    assert _headings(_home(client, cde_reviewer)) == ["Find a student", "Your account"]
+    body = _home(client, cde_reviewer)
+    assert _headings(body) == ["STAIRS cases", "Find a student", "Your account"]
+    assert reverse("incidents:new") not in body  # CDE reviews; it does not file (F-7)
     body = _home(client, caltac_agent)
-    assert _headings(body) == ["Find a student", "Your account"]
+    assert _headings(body) == ["STAIRS cases", "Find a student", "Your account"]
+    assert reverse("incidents:new") in body  # a Restore on an LEA's behalf (A-RESTORE-1)
     assert "On a call with an LEA coordinator" in body
 
 
