@@ -79,6 +79,39 @@ SEARCH_FILTERS = {
 }
 
 
+# What the runs, EXPLAIN ANALYZE and a profile showed (2026-12-01, main at "Search STAIRS counts
+# at most 1,000 matches"); the figures are this machine's under the load stated below.
+FINDINGS = (
+    "**Findings.** The CDE reviewer's pages and the case page meet the target or come close; "
+    "the LEA coordinator's Search STAIRS pages do not (over three runs that day, 54 to 129 ms "
+    "median and 84 to 145 ms p95, with the machine's load), for two reasons in the page, not in"
+    " the data. (1) The filter form's school select lists every school of the coordinator's "
+    "LEA, 1,000 for the big LEA (10% of the state, like Los Angeles Unified), and Django "
+    "renders each of the 1,001 options through its widget templates: `str(form['school'])` "
+    "alone takes 45 to 70 ms in process here (54 kB of HTML), more than the whole budget, while"
+    " the CDE reviewer's form, with a text field instead, serves its first page in 27 to 42 ms "
+    "median. A text field (or a typeahead) past a few dozen schools, as CDE and CalTAC get, or "
+    "options rendered in one template loop, would remove it (incidents/case_forms.py, "
+    "case_views.py). (2) The LEA scope is `(lea = X AND program = P) OR (created_by = me AND "
+    "program = '' AND school in X)` (the user's drafts without a test yet); PostgreSQL serves "
+    "the OR with a BitmapOr of the lea and created_by indexes, then reads every case of the LEA"
+    " (14,552 cases, 5,700 heap blocks) to apply the status, test and date filters: 14 to 32 ms"
+    " for the capped count, as much again for the page, about 40 ms of database time for the "
+    "filtered page. The CDE reviewer's filtered search uses case_status_idx (7 to 10 ms). An "
+    "index leading with the LEA and a filter column, and a scope whose second branch the "
+    "planner can drop, would bring the LEA's filtered search near the CDE's. The STAIRS log: "
+    "about 10,000 cases (26,000 to 27,000 rows, one per case student) in 2.2 to 3.2 s median, "
+    "3.2 to 4.2 s p95, of which about 0.8 s in the database (one query of 0.4 to 1.4 s: a "
+    "parallel bitmap scan of the cases in the date range, sorted, joined to their students); "
+    "the rest is Python writing 8 MB of CSV or 3 MB of XLSX. The CSV is streamed and the XLSX "
+    "written to a file, and the workers' memory stays flat (4 to 11 MB more after 80 exports, "
+    "against 8 MB bodies). Submission makes 2 queries per appeal (appeals/services.py "
+    "appeal_create inserts the appeal and its timeline row one at a time): 1,022 queries for "
+    "500 appeals, 0.7 to 1.3 s median, under the 2 s target; a bulk insert of both would make "
+    "it a fixed number of queries."
+)
+
+
 @dataclass
 class Page:
     persona: str  # "" for the anonymous baseline
@@ -122,6 +155,17 @@ def _csv_rows(at_least: int) -> Callable[[Any], str | None]:
 
 def _xlsx(timed) -> str | None:
     return None if timed.body[:2] == b"PK" else "not an XLSX file"
+
+
+def vacuum(url: str) -> None:
+    """VACUUM ANALYZE of the case tables: an earlier run's rolled-back submissions leave dead
+    index entries that the LEA's scans would read."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table in generate_cases.CASE_TABLES:
+            conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(table)))
 
 
 # --- planning (in this process, through the ORM) ----------------------------------------------
@@ -463,6 +507,7 @@ def report(
     counts: Any,
     runs: dict[str, int],
     explained: dict[tuple[str, str], tuple[float, str, str]] | None = None,
+    load: list[float] | None = None,
 ) -> tuple[str, bool]:
     lines = [SECTION, ""]
     ok = True
@@ -566,10 +611,15 @@ def report(
             lines.append(f"- {label}, {persona}: {ms:.1f} ms ({plan_summary(plan)}).")
     if timings:
         lines += ["", f"Services, in the benchmark's process: {service_note}."]
+    if pages and timings:
+        lines += ["", FINDINGS]
     lines += [
         "",
         f"- Machine: {cpu_model()}, {os.cpu_count()} cores; {server_facts()}; "
-        f"Python {platform.python_version()} on {platform.system()}.",
+        f"Python {platform.python_version()} on {platform.system()}. Load average (1 min) at "
+        "the start, after the pages and after the services: "
+        + ", ".join(f"{x:.1f}" for x in load or [])
+        + " (other work shared the 2 cores: figures vary by about half from run to run).",
         f"- Date: {datetime.now().date().isoformat()}.",
         "- Re-run: `python bench/bench_filing.py` (or `make bench`); `--no-write` measures "
         "without updating this file, `--only pages` or `--only services` one half.",
@@ -595,18 +645,23 @@ def main() -> int:
     os.environ["TESTING"] = "false"
     dataset = generate.ensure_dataset(url)
     cases = generate_cases.ensure_cases(url)
+    vacuum(url)
     configure(url)
     people = users()
     pages, scopes, memory, timings, note, explained = [], {}, None, [], "", None
-    if args.only != "pages":
-        timings, note = measure_services(people, args.service_runs)
+    load = [os.getloadavg()[0]]
     if args.only != "services":
         pages, scopes = plan_pages(people)
         memory = measure_pages(pages, people, args.runs, args.export_runs)
+        load.append(os.getloadavg()[0])
         explained = explain_pages(pages, people)
         if args.explain:
             for (persona, label), (ms, plan, sql) in explained.items():
                 print(f"### {persona}, {label}: {ms:.1f} ms\n{sql}\n{plan}\n")
+    if args.only != "pages":
+        # After the pages: the rolled-back submissions leave dead rows until the next VACUUM.
+        timings, note = measure_services(people, args.service_runs)
+        load.append(os.getloadavg()[0])
     counts = {
         "students": dataset.students,
         "cases": cases.cases,
@@ -622,6 +677,7 @@ def main() -> int:
         counts,
         {"pages": args.runs, "exports": args.export_runs},
         explained,
+        load,
     )
     print(section)
     if not args.no_write:
