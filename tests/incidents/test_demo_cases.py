@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from accounts import demo as accounts_demo
 from appeals.models import Appeal
@@ -177,3 +178,18 @@ def test_filed_on_an_awkward_day_too(calendar_day):
     cases = _seed()
     assert len(cases) == len(demo.CASES)
     assert Case.objects.exclude(status=CaseStatus.DRAFT).count() == 7
+
+
+def test_the_demo_cases_open_in_search_stairs_and_their_pages(seeded, client):
+    # rule F-5: drafts are listed in Search STAIRS with the submitted cases
+    from accounts.models import User
+
+    client.force_login(User.objects.get(email="reviewer@cde.example.org"))
+    listed = client.get(reverse("incidents:search")).content.decode()
+    for case in Case.objects.exclude(status=CaseStatus.DRAFT):
+        assert case.number in listed
+        page = client.get(reverse("incidents:detail", args=[case.pk]))
+        assert page.status_code == 200 and case.number in page.content.decode()
+    client.force_login(User.objects.get(email="site.caaspp@losrobles.example.org"))
+    draft = Case.objects.get(incident_type__code="CHEATING")
+    assert client.get(reverse("incidents:detail", args=[draft.pk])).status_code == 200
