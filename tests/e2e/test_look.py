@@ -28,12 +28,15 @@ pytestmark = [
 
 # (persona fixture, the task cards its start page offers)
 START_PAGES = [
-    ("lea_coordinator", ["Find a student", "Users", "Test security forms", "Your account"]),
-    ("colleague", ["Find a student", "Your account"]),
+    (
+        "lea_coordinator",
+        ["STAIRS cases", "Find a student", "Users", "Test security forms", "Your account"],
+    ),
+    ("colleague", ["STAIRS cases", "Find a student", "Your account"]),
     ("test_administrator", ["Find a student", "Your account"]),
-    ("cde_reviewer", ["Find a student", "Your account"]),
-    ("cde_admin", ["Find a student", "Users", "Reference data", "Your account"]),
-    ("caltac_agent", ["Find a student", "Your account"]),
+    ("cde_reviewer", ["STAIRS cases", "Find a student", "Your account"]),
+    ("cde_admin", ["STAIRS cases", "Find a student", "Users", "Reference data", "Your account"]),
+    ("caltac_agent", ["STAIRS cases", "Find a student", "Your account"]),
 ]
 
 
