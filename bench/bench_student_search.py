@@ -31,13 +31,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import generate, population  # noqa: E402
-from bench.results import cpu_model, write_section  # noqa: E402
+from bench.results import (  # noqa: E402
+    bench_database_url,
+    configure,
+    cpu_model,
+    server_facts,
+    write_section,
+)
 
 TARGET_MS = 200.0  # p95 of every page, at the generated scale
 RUNS = 30
@@ -86,33 +91,6 @@ FINDINGS = (
     "students/views.py CappedPaginator). A dense prefix then costs one bitmap of index entries "
     "and 1,001 rows, whatever the scale."
 )
-
-
-def bench_database_url() -> str:
-    """stairs_bench on the server of DATABASE_URL (what `make bench` sets), never its database."""
-    if url := os.environ.get("BENCH_DATABASE_URL"):
-        return url
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return urlsplit(url)._replace(path="/stairs_bench").geturl()
-    return generate.DEFAULT_URL
-
-
-def configure(url: str) -> None:
-    """Settings as production reads them, pointed at the bench database."""
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"  # DEBUG would record every query
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")  # configured, never used
-    os.environ.setdefault("TESTING", "true")  # static files from the finders, no manifest
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stairs_site.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 
 @dataclass
@@ -287,19 +265,6 @@ def plan_summary(plan: str) -> str:
     if "top-N heapsort" in plan:
         parts.append("top-N sort")
     return "; ".join(parts) or "no scan of students_student"
-
-
-def server_facts() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0].split()[0]
-        settings = []
-        for name in ("shared_buffers", "work_mem", "random_page_cost", "jit"):
-            cursor.execute(f"SHOW {name}")
-            settings.append(f"{name}={cursor.fetchone()[0]}")
-    return f"PostgreSQL {version} ({', '.join(settings)}; stock configuration)"
 
 
 def report(

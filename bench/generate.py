@@ -3,6 +3,9 @@
     python bench/generate.py                     # 1,000,000 students into stairs_bench
     python bench/generate.py --students 6000000  # the real state's size (about 6 million)
     python bench/generate.py --fresh             # generate again even if already there
+    python bench/generate.py --no-cases          # the students only, not the STAIRS cases
+
+After the students, the STAIRS cases (150,000, bench/generate_cases.py and case_population.py).
 
 The database is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/stairs_bench); it is
 created if missing and migrated with ``manage.py migrate``. It must be dedicated: the generator
@@ -344,6 +347,9 @@ def main() -> int:
         "--students", type=int, default=DEFAULT_STUDENTS, help="default %(default)s"
     )
     parser.add_argument("--fresh", action="store_true", help="generate again even if present")
+    parser.add_argument(
+        "--no-cases", action="store_true", help="only the students (bench/generate_cases.py)"
+    )
     args = parser.parse_args()
     if args.students < 1000:
         parser.error("--students: at least 1000 (every school needs a few)")
@@ -355,6 +361,16 @@ def main() -> int:
             f"{dataset.test_events:,} test events (generated in {dataset.seconds:.0f} s); "
             "--fresh generates them again."
         )
+    if not args.no_cases:
+        from bench.generate_cases import ensure_cases
+
+        cases = ensure_cases(url, fresh=args.fresh or dataset.generated)
+        if not cases.generated:
+            print(
+                f"{_dbname(url)} already holds {cases.cases:,} cases, {cases.case_students:,} "
+                f"case students and {cases.appeals:,} appeals (generated in "
+                f"{cases.seconds:.0f} s)."
+            )
     return 0
 
 
