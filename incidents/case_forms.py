@@ -42,8 +42,9 @@ class DateInput(forms.DateInput):
 class CaseSearchForm(forms.Form):
     """Search STAIRS's filters (issue 8, part 8), sent by GET so a search is a link.
 
-    ``school`` is a select of the coordinator's own schools; CDE and CalTAC, who see about
-    10,000 schools, type a CDS code or part of a name in ``school_text`` instead.
+    ``school`` is a select of the coordinator's own schools, where they are few; past that (CDE
+    and CalTAC see about 10,000, a large LEA's coordinator about 1,000) the view passes no
+    list and ``school_text`` takes a CDS code or part of a name instead.
     """
 
     number = forms.CharField(

@@ -39,6 +39,7 @@ CASES_PER_PAGE = 25
 # count scans every matching case, and CDE's searches match tens of thousands of the state's
 # 150,000. A busy coordinator narrows the search rather than reading page 41.
 SEARCH_CAP = 1_000
+SCHOOL_SELECT_MAX = 60
 # One log holds up to 10,000 cases (they stream in about two seconds); past that the
 # coordinator narrows the search first.
 LOG_MAX_CASES = 10_000
@@ -86,12 +87,16 @@ def _with_tones(cases: Iterable[Case]) -> None:
 
 def _search_form(request: HttpRequest) -> CaseSearchForm:
     user = request.user
-    # CDE and CalTAC see every school of the state: too many for a select.
-    schools = (
-        None
-        if scope_for(user).everything
-        else list(queries.filing_schools_for(user).values_list("pk", "name"))
-    )
+    # A select for a handful of schools; past SCHOOL_SELECT_MAX (CDE and CalTAC see the
+    # state's 10,000; the largest LEA has about 1,000) a CDS code or name box instead: a
+    # thousand options are no help to read, and rendering them alone cost 45 to 70 ms
+    # (bench/RESULTS.md, "Filing at state scale").
+    schools = None
+    if not scope_for(user).everything:
+        listed = queries.filing_schools_for(user).values_list("pk", "name")
+        schools = list(listed[: SCHOOL_SELECT_MAX + 1])
+        if len(schools) > SCHOOL_SELECT_MAX:
+            schools = None
     data = request.GET.copy()
     data.pop("page", None)
     return CaseSearchForm(data or None, schools=schools, incident_types=incident_type_choices())

@@ -145,8 +145,12 @@ def _apply_fields(case: Case, fields: dict[str, Any]) -> list[str]:
         if school is None or school.kind != OrganizationKind.SCHOOL:
             raise ValidationError({"school": "Choose a school."})
         case.lea_id = school.parent_id
-    if "test" in changed:
-        case.program = filing.program_of(case.test) if case.test else ""
+    if "test" in changed or not case.test:
+        # Step 1 chooses the test before anything is saved (F-1), so a draft always has its
+        # program: who may see it (cases_for) follows from the program and the place alone.
+        if not case.test:
+            raise ValidationError({"test": "Choose the test."})
+        case.program = filing.program_of(case.test)
     return changed
 
 
@@ -154,8 +158,9 @@ def _apply_fields(case: Case, fields: dict[str, Any]) -> list[str]:
 def case_create_draft(*, actor: User, school: Organization, **fields: Any) -> Case:
     """Start a case at the wizard's first step (F-5).
 
-    Steps: check the actor may file for the school (F-7); set the step's fields; save as a
-    draft (no number yet); timeline.
+    Steps: check the actor may file for the school (F-7); set the step's fields, the test
+    among them (its program decides who sees the draft); save as a draft (no number yet);
+    timeline.
     """
     if school.kind != OrganizationKind.SCHOOL:
         raise ValidationError({"school": "Choose a school."})

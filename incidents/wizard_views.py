@@ -168,7 +168,8 @@ def _save(
 def _earlier_step_missing(case: Case, slug: str) -> HttpResponse | None:
     """A step reached by its address before the steps it needs: back to the first missing."""
     order = [step.slug for step in wizard.STEPS]
-    needs = [("incident", bool(case.test)), ("issue", case.incident_type is not None)]
+    step_one = bool(case.test and case.incident_date and case.grade is not None and case.delivery)
+    needs = [("incident", step_one), ("issue", case.incident_type is not None)]
     for needed, done in needs:
         if not done and order.index(slug) > order.index(needed):
             return redirect(wizard.BY_SLUG[needed].url(case.pk))

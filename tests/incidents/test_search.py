@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incidents import services
+from incidents.case_views import SCHOOL_SELECT_MAX
 from incidents.case_models import Case
 from stairs.vocabulary import CaseStatus
-from tests.factories import Role, user_with_role
+from tests.factories import Role, SchoolFactory, user_with_role
 from tests.incidents.conftest import draft
 from tests.incidents.test_case_page import students_of, submitted
 
@@ -144,6 +145,24 @@ def test_cde_types_a_cds_code_or_part_of_a_school_name(client, tree, cde_reviewe
         _label(cases["a1"]),
         _label(cases["a1_draft"]),
         _label(cases["a2_draft"]),
+    }
+
+
+def test_a_large_lea_types_a_school_instead_of_choosing_from_a_thousand(
+    client, tree, lea_coordinator, cases
+):
+    client.force_login(lea_coordinator)
+    assert '<select name="school"' in client.get(URL).content.decode()  # two schools
+    for number in range(SCHOOL_SELECT_MAX):
+        SchoolFactory(parent=tree.lea_a, name=f"Alder Annex {number}")
+    body = client.get(URL).content.decode()
+    assert '<select name="school"' not in body
+    assert 'name="school_text"' in body
+    # Still the coordinator's own cases only: the text finds no other LEA's school (U-4).
+    assert _search(client, school_text="Birch") == []
+    assert set(_search(client, school_text="Alder Elementary")) == {
+        _label(cases["a1"]),
+        _label(cases["a1_draft"]),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from incidents import services
@@ -95,11 +96,21 @@ def test_changing_the_issue_drops_the_other_issues_answers(client, lea_coordinat
     assert case.incident_type.code == "SUBMITTED_EARLY" and case.answers == {}
 
 
-def test_the_issue_step_needs_the_test_first(client, lea_coordinator, tree):
-    case = services.case_create_draft(actor=lea_coordinator, school=tree.school_a1)
+def test_the_issue_step_needs_the_date_and_grade_first(client, lea_coordinator, tree):
+    case = services.case_create_draft(actor=lea_coordinator, school=tree.school_a1, test="SB_MATH")
     client.force_login(lea_coordinator)
     assert client.get(url("issue", case)).url == url("incident", case)
     assert client.get(url("details", case)).url == url("incident", case)
+
+
+def test_a_draft_starts_with_its_test(lea_coordinator, tree):
+    # F-1: step 1 chooses the test; the draft's program (who may see it) follows from it.
+    with pytest.raises(ValidationError) as refused:
+        services.case_create_draft(actor=lea_coordinator, school=tree.school_a1)
+    assert refused.value.message_dict == {"test": ["Choose the test."]}
+    case = services.case_create_draft(actor=lea_coordinator, school=tree.school_a1, test="SB_MATH")
+    with pytest.raises(ValidationError):
+        services.case_update_draft(case=case, actor=lea_coordinator, test="")
 
 
 # --- step 3 -------------------------------------------------------------------------------------
