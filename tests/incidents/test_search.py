@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incidents import services
-from incidents.case_views import SCHOOL_SELECT_MAX
 from incidents.case_models import Case
+from incidents.case_views import SCHOOL_SELECT_MAX
 from stairs.vocabulary import CaseStatus
 from tests.factories import Role, SchoolFactory, user_with_role
 from tests.incidents.conftest import draft
