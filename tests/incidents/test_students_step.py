@@ -17,13 +17,18 @@ from django.urls import reverse
 from incidents import services
 from incidents.case_models import CaseEvent
 from stairs.vocabulary import SsidInputType
-from students.models import Student, TestStatus
+from students.models import TestStatus
 from tests.incidents.conftest import draft
+from tests.incidents.students_step import (
+    NOT_FOUND,
+    preview_url,
+    pupils,
+    saved_ssids,
+    step_url,
+)
 from tests.students.factories import StudentFactory, make_event
 
 pytestmark = pytest.mark.django_db
-
-NOT_FOUND = "not found, or not in your schools."
 
 
 @pytest.fixture
@@ -37,24 +42,6 @@ def signed_in(client, lea_coordinator, case):
     # After `case`, whose clock travel would otherwise end the session as idle.
     client.force_login(lea_coordinator)
     return client
-
-
-def pupils(school, count: int, *, start: int = 7_000_000_000) -> list[Student]:
-    """``count`` students at ``school`` in one query (no test events)."""
-    built = [StudentFactory.build(school=school, ssid=f"{start + n:010d}") for n in range(count)]
-    return Student.objects.bulk_create(built)
-
-
-def step_url(case) -> str:
-    return reverse("incidents:wizard_students", args=[case.pk])
-
-
-def preview_url(case) -> str:
-    return reverse("incidents:wizard_eligibility", args=[case.pk])
-
-
-def saved_ssids(case) -> list[str]:
-    return list(case.students.order_by("pk").values_list("student__ssid", flat=True))
 
 
 def field_errors(response, field: str) -> list[str]:

@@ -20,17 +20,22 @@ from incidents import services
 from incidents.students_views import BoundedUploadHandler
 from incidents.upload_files import MAX_FILE_BYTES
 from stairs.vocabulary import SsidInputType
-from students.models import Student, TestStatus
+from students.models import TestStatus
 from tests.incidents.conftest import draft
+from tests.incidents.students_step import (
+    NOT_FOUND,
+    pupils,
+    saved_ssids,
+    step_url,
+)
 from tests.students.factories import StudentFactory, make_event
 
 pytestmark = pytest.mark.django_db
 
-NOT_FOUND = "not found, or not in your schools."
-
 
 @pytest.fixture
 def case(lea_coordinator, tree, windows, filing_day):
+    """A Submitted Early draft (Re-open, A-REOPEN-1) at school A1 with every earlier step done."""
     return draft(lea_coordinator, tree.school_a1)
 
 
@@ -39,19 +44,6 @@ def signed_in(client, lea_coordinator, case):
     # After `case`, whose clock travel would otherwise end the session as idle.
     client.force_login(lea_coordinator)
     return client
-
-
-def pupils(school, count: int, *, start: int = 7_000_000_000) -> list[Student]:
-    built = [StudentFactory.build(school=school, ssid=f"{start + n:010d}") for n in range(count)]
-    return Student.objects.bulk_create(built)
-
-
-def step_url(case) -> str:
-    return reverse("incidents:wizard_students", args=[case.pk])
-
-
-def saved_ssids(case) -> list[str]:
-    return list(case.students.order_by("pk").values_list("student__ssid", flat=True))
 
 
 def csv_file(*lines: str, name: str = "ssids.csv") -> SimpleUploadedFile:
