@@ -7,6 +7,8 @@ appeals/transitions.py.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -45,6 +47,9 @@ class Appeal(models.Model):
     reason = models.TextField(blank=True)
     # A-2's four business days run from receipt: the case's submission.
     received_at = models.DateTimeField()
+    # A-2, T-2: the end of the fourth business day after receipt (appeals/business_days.py),
+    # computed once by appeal_create and stored (its migration filled the older rows).
+    due_at = models.DateTimeField("due")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,6 +89,8 @@ class Appeal(models.Model):
         indexes = [
             models.Index(fields=["status", "reviewer", "received_at"], name="appeal_queue_idx"),
             models.Index(fields=["student"], name="appeal_student_idx"),
+            # The overdue sweep and the queues' "due within one business day" and "overdue".
+            models.Index(fields=["status", "due_at"], name="appeal_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -125,3 +132,25 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on appeal {self.appeal_id}"
+
+
+class ClosureDay(models.Model):
+    """A day CDE and CalTAC are closed beyond the weekends and California's state holidays (T-2):
+    not a business day for the four-day clock of A-2. Reference data, edited in the admin."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=200, help_text="Why the offices are closed that day.")
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d}: {self.reason}"
+
+    @classmethod
+    def dates_between(cls, first: date, last: date) -> frozenset[date]:
+        """The closure days from ``first`` to ``last`` inclusive, in one query, for the pure
+        functions of appeals/business_days.py."""
+        return frozenset(
+            cls.objects.filter(date__range=(first, last)).values_list("date", flat=True)
+        )

@@ -6,16 +6,17 @@ withdraws them with their case (`appeal_withdraw`); the next issue adds the revi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from appeals import transitions
-from appeals.models import Appeal, AppealEvent, AppealEventKind
+from appeals import business_days, transitions
+from appeals.models import Appeal, AppealEvent, AppealEventKind, ClosureDay
 from stairs.vocabulary import AppealStatus, AppealType, Reviewer
+from students.dates import local_date
 from students.models import Student, TestEvent
 
 
@@ -41,6 +42,13 @@ def _record(
     )
 
 
+def appeal_closures(received_at: datetime) -> frozenset[date]:
+    """The closure days that can fall inside the four business days of an appeal received at
+    ``received_at``: one query."""
+    first = local_date(received_at)
+    return ClosureDay.dates_between(first, first + business_days.CLOSURE_HORIZON)
+
+
 # No savepoint of its own: a case files up to 500 appeals in its one transaction, and a failed
 # appeal fails the whole submission anyway.
 @transaction.atomic(savepoint=False)
@@ -56,6 +64,7 @@ def appeal_create(
     manual_review: bool,
     actor: User,
     received_at: datetime | None = None,
+    closures: frozenset[date] | None = None,
 ) -> Appeal:
     """File one appeal of a submitted case.
 
@@ -63,6 +72,11 @@ def appeal_create(
     for Grace Period Extension and Restore, A-1); save; write the timeline. An appeal the rules
     left to CDE by hand has no type yet and CDE as its reviewer (manual review). The caller
     (the case's submission) holds the case lock and sends the one email for the whole case.
+
+    ``due_at`` (A-2: four business days after ``received_at``, appeals/business_days.py) is
+    computed here once and stored. ``closures`` are the closure days from the day of receipt
+    (``appeal_closures``): a caller filing many appeals received at the same moment reads them
+    once and passes them in; without them they are read here.
     """
     if appeal_type and appeal_type not in AppealType:
         raise ValidationError({"appeal_type": f"Unknown appeal {appeal_type!r}."})
@@ -74,6 +88,9 @@ def appeal_create(
     if reviewer not in Reviewer:
         raise ValidationError({"reviewer": f"Unknown reviewer {reviewer!r}."})
     now = timezone.now()
+    received_at = received_at or now
+    if closures is None:
+        closures = appeal_closures(received_at)
     appeal = Appeal.objects.create(
         case=case,
         student=student,
@@ -84,7 +101,8 @@ def appeal_create(
         manual_review=manual_review,
         rule=rule,
         reason=reason,
-        received_at=received_at or now,
+        received_at=received_at,
+        due_at=business_days.appeal_due_at(received_at, closures),
         created_at=now,
     )
     what = AppealType(appeal_type).label if appeal_type else "Appeal for CDE to choose"

@@ -25,10 +25,11 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from appeals.business_days import appeal_due_at
 from bench.population import BENCH_EMAIL_DOMAIN, BIG_LEA_ID, DATA_DAY
 from students.dates import PACIFIC
 
-CASE_VERSION = 1  # bump when the shape changes: the cases are then generated again
+CASE_VERSION = 2  # bump when the shape changes: the cases are then generated again
 CASE_SEED = 20261201
 DEFAULT_CASES = 150_000
 DEFAULT_CASE_STUDENTS = 400_000
@@ -171,6 +172,7 @@ APPEAL_COLUMNS = (
     "rule",
     "reason",
     "received_at",
+    "due_at",
     "created_at",
     "updated_at",
 )
@@ -215,6 +217,15 @@ def filer_for(lea_id: int) -> int:
 
 def _ts(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(sep=" ")
+
+
+def _due_on(received: datetime, cache: dict[date, str]) -> str:
+    """The stored due moment of an appeal received at ``received`` (A-2, as appeal_create
+    computes it; the bench has no closure days): computed once per day of receipt."""
+    day = received.astimezone(PACIFIC).date()
+    if day not in cache:
+        cache[day] = _ts(appeal_due_at(received))
+    return cache[day]
 
 
 class CaseGenerator:
@@ -297,6 +308,7 @@ class CaseGenerator:
         cases, case_students, appeals, events = [], [], [], []
         submissions = []  # (submitted_at, case index) to number in order of submission
         rows = []
+        due_by_day: dict[date, str] = {}
         for index, ((status, school, grade, incident, test, part, _), n) in enumerate(
             zip(plans, sizes, strict=True)
         ):
@@ -339,6 +351,7 @@ class CaseGenerator:
                 else:
                     appeal_statuses.append(open_status)
             ts_submitted = None if draft else _ts(submitted)
+            ts_due = None if draft else _due_on(submitted, due_by_day)
             ts_created = _ts(created)
             updated = _ts(submitted + timedelta(days=2)) if status != "DRAFT" else ts_created
             rows.append(
@@ -406,6 +419,7 @@ class CaseGenerator:
                             incident.rule,
                             incident.reason,
                             ts_submitted,
+                            ts_due,
                             ts_submitted,
                             updated,
                         )

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import datetime
 
+from appeals.business_days import appeal_due_at
 from bench.case_population import (
     APPEAL_COLUMNS,
     CASE_COLUMNS,
     CASE_STUDENT_COLUMNS,
     CaseGenerator,
     School,
+    _ts,
 )
 from incidents.case_models import NUMBER_PATTERN
 from incidents.transitions import case_status_for
@@ -87,6 +90,9 @@ def test_rows_keep_the_constraints():
         if appeal[ap["appeal_type"]] == "GRACE_PERIOD_EXTENSION":
             assert appeal[ap["status"]] != "PENDING"
         assert appeal[ap["appeal_type"]] or appeal[ap["reviewer"]] == "CDE"
+        # rule A-2: due_at is NOT NULL, the end of the fourth business day after receipt
+        received = datetime.fromisoformat(appeal[ap["received_at"]])
+        assert appeal[ap["due_at"]] == _ts(appeal_due_at(received))
 
 
 def test_case_status_follows_its_appeals():
