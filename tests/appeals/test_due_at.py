@@ -212,27 +212,40 @@ def test_the_tag_uses_closure_days_the_view_gives(django_assert_num_queries):
 # --- the migration ----------------------------------------------------------------------------
 
 
+# Received (Pacific) -> due (the end of the local day): a Wednesday across the March change of
+# hour, a Monday a minute before midnight (Tuesday in UTC), a Saturday, and two on one day.
+RECEIVED_AND_DUE = [
+    (datetime(2027, 3, 10, 10, 0, tzinfo=PACIFIC), date(2027, 3, 16)),
+    (datetime(2026, 11, 30, 23, 59, tzinfo=PACIFIC), date(2026, 12, 4)),
+    (datetime(2026, 12, 1, 0, 0, tzinfo=PACIFIC), date(2026, 12, 7)),
+    (datetime(2026, 12, 5, 9, 0, tzinfo=PACIFIC), date(2026, 12, 11)),
+    (datetime(2026, 12, 5, 17, 0, tzinfo=PACIFIC), date(2026, 12, 11)),
+]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_due_at_of_existing_appeals(lea_coordinator, tree):
-    # rule A-2: appeals filed before the column get the same due moment appeal_create computes
-    received = datetime(2027, 3, 10, 10, 0, tzinfo=PACIFIC)
+    # rule A-2: appeals filed before the column get the due moment appeal_create computes
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()
     executor.migrate([("appeals", "0001_appeals")])
-    executor.loader.build_graph()
-    old_apps = executor.loader.project_state([("appeals", "0001_appeals")]).apps
     try:
-        case = draft(lea_coordinator, tree.school_a1, incident_date=date(2027, 3, 9))
-        student = StudentFactory(school=tree.school_a1)
+        case = draft(lea_coordinator, tree.school_a1, incident_date=date(2026, 11, 20))
         with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO appeals_appeal (case_id, student_id, appeal_type, reviewer, status,"
-                " manual_review, rule, reason, received_at, created_at, updated_at)"
-                " VALUES (%s, %s, 'RESET', 'CALTAC', 'PENDING', false, '', '', %s, %s, %s)",
-                [case.pk, student.pk, received, received, received],
-            )
-        assert old_apps.get_model("appeals", "Appeal").objects.count() == 1
+            for received, _ in RECEIVED_AND_DUE:
+                cursor.execute(
+                    "INSERT INTO appeals_appeal (case_id, student_id, appeal_type, reviewer,"
+                    " status, manual_review, rule, reason, received_at, created_at, updated_at)"
+                    " VALUES (%s, %s, 'RESET', 'CALTAC', 'PENDING', false, '', '', %s, %s, %s)",
+                    [
+                        case.pk,
+                        StudentFactory(school=tree.school_a1).pk,
+                        received,
+                        received,
+                        received,
+                    ],
+                )
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(latest)
-    assert Appeal.objects.get().due_at == end_of(date(2027, 3, 16))
+        MigrationExecutor(connection).migrate(latest)
+    stored = sorted(Appeal.objects.values_list("received_at", "due_at"))
+    assert stored == sorted((received, end_of(due)) for received, due in RECEIVED_AND_DUE)
