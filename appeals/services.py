@@ -49,6 +49,17 @@ def appeal_closures(received_at: datetime) -> frozenset[date]:
     return ClosureDay.dates_between(first, first + business_days.CLOSURE_HORIZON)
 
 
+def _case_closures(case: models.Model, received_at: datetime) -> frozenset[date]:
+    """The closure days of ``appeal_closures``, kept on the case instance: a case's submission
+    files all its appeals on one instance, at one moment, in one transaction, and the closure
+    days are read for its first appeal only (a query per appeal would grow with the SSIDs)."""
+    memo: dict[date, frozenset[date]] = case.__dict__.setdefault("_appeal_closures", {})
+    day = local_date(received_at)
+    if day not in memo:
+        memo[day] = appeal_closures(received_at)
+    return memo[day]
+
+
 # No savepoint of its own: a case files up to 500 appeals in its one transaction, and a failed
 # appeal fails the whole submission anyway.
 @transaction.atomic(savepoint=False)
@@ -75,8 +86,8 @@ def appeal_create(
 
     ``due_at`` (A-2: four business days after ``received_at``, appeals/business_days.py) is
     computed here once and stored. ``closures`` are the closure days from the day of receipt
-    (``appeal_closures``): a caller filing many appeals received at the same moment reads them
-    once and passes them in; without them they are read here.
+    (``appeal_closures``); without them they are read once per case instance and day of receipt
+    (``_case_closures``), so a submission of 500 appeals reads them once.
     """
     if appeal_type and appeal_type not in AppealType:
         raise ValidationError({"appeal_type": f"Unknown appeal {appeal_type!r}."})
@@ -90,7 +101,7 @@ def appeal_create(
     now = timezone.now()
     received_at = received_at or now
     if closures is None:
-        closures = appeal_closures(received_at)
+        closures = _case_closures(case, received_at)
     appeal = Appeal.objects.create(
         case=case,
         student=student,

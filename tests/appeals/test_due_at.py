@@ -82,18 +82,23 @@ def test_appeal_create_skips_closure_days(case, lea_coordinator):
     assert _file(case, lea_coordinator).due_at == end_of(date(2027, 3, 17))
 
 
-def test_closure_days_given_by_the_caller_are_not_read_again(
-    case, lea_coordinator, django_assert_num_queries
+def test_closure_days_are_read_once_per_case_and_day_of_receipt(
+    lea_coordinator, tree, windows, filing_day, django_assert_num_queries
 ):
-    # A case's submission files up to 500 appeals received at one moment: it may read the
-    # closure days once and pass them in.
-    first, second = (StudentFactory(school=case.school) for _ in range(2))
+    # A case's submission files up to 500 appeals received at one moment on one case instance:
+    # the closure days are read for the first only.
+    first, second, third = (StudentFactory(school=tree.school_a1) for _ in range(3))
+    case = draft(lea_coordinator, tree.school_a1)
     with CaptureQueriesContext(connection) as reading:
         _create(case, lea_coordinator, first)
+    with django_assert_num_queries(len(reading.captured_queries) - 1):
+        appeal = _create(case, lea_coordinator, second)
+    assert appeal.due_at == end_of(date(2027, 3, 16))
+    # a caller may pass them in: nothing is read either, on a fresh instance of the case
+    fresh = type(case).objects.get(pk=case.pk)
     closures = appeal_closures(FILING_MOMENT)
     with django_assert_num_queries(len(reading.captured_queries) - 1):
-        appeal = _create(case, lea_coordinator, second, closures=closures)
-    assert appeal.due_at == end_of(date(2027, 3, 16))
+        _create(fresh, lea_coordinator, third, closures=closures)
 
 
 def test_appeal_closures_reads_the_days_that_can_matter(filing_day):
@@ -223,7 +228,7 @@ RECEIVED_AND_DUE = [
 ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_fills_due_at_of_existing_appeals(lea_coordinator, tree):
     # rule A-2: appeals filed before the column get the due moment appeal_create computes
     executor = MigrationExecutor(connection)
