@@ -40,8 +40,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and password-prote
 SPACES = " \t\r\n\u00a0\u2007\u202f\u200b\ufeff"
 
 
-# What zipfile raises for a damaged or truncated archive; NotImplementedError for a compression
-# method it lacks.
+# What zipfile raises for a damaged or truncated archive. NotImplementedError belongs here too:
+# zipfile raises it for a compression method it cannot unpack (say, Deflate64 from a Windows
+# archiver), which for an upload is one more file we cannot read, not unfinished code.
 _ZIP_DAMAGE = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,

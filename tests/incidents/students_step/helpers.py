@@ -1,6 +1,6 @@
-"""What the Students step's two test files share (test_students_step.py, typed SSIDs, and
-test_upload_view.py, files): students made in bulk, the step's addresses, what a saved draft
-holds and the words of F-10."""
+"""What the Students step's two test files (test_typed.py, test_upload.py) share besides the
+fixtures in conftest.py: students made in bulk, the step's addresses, what a saved draft holds
+and the words of F-10."""
 
 from __future__ import annotations
 

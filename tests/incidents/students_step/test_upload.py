@@ -22,7 +22,7 @@ from incidents.upload_files import MAX_FILE_BYTES
 from stairs.vocabulary import SsidInputType
 from students.models import TestStatus
 from tests.incidents.conftest import draft
-from tests.incidents.students_step import (
+from tests.incidents.students_step.helpers import (
     NOT_FOUND,
     pupils,
     saved_ssids,
@@ -31,19 +31,6 @@ from tests.incidents.students_step import (
 from tests.students.factories import StudentFactory, make_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def case(lea_coordinator, tree, windows, filing_day):
-    """A Submitted Early draft (Re-open, A-REOPEN-1) at school A1 with every earlier step done."""
-    return draft(lea_coordinator, tree.school_a1)
-
-
-@pytest.fixture
-def signed_in(client, lea_coordinator, case):
-    # After `case`, whose clock travel would otherwise end the session as idle.
-    client.force_login(lea_coordinator)
-    return client
 
 
 def csv_file(*lines: str, name: str = "ssids.csv") -> SimpleUploadedFile:

@@ -1,7 +1,7 @@
 """The wizard's Students step (F-1 step 4, F-3, F-10; issue 8, parts 3 and 4) with typed SSIDs:
 the number of students, the SSIDs, the eligibility shown before submitting (htmx preview that
 saves nothing, and the Check button without JavaScript), the template downloads, who may open
-the step, and its query counts. Uploads: test_upload_view.py."""
+the step, and its query counts. Uploads: test_upload.py."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from incidents.case_models import CaseEvent
 from stairs.vocabulary import SsidInputType
 from students.models import TestStatus
 from tests.incidents.conftest import draft
-from tests.incidents.students_step import (
+from tests.incidents.students_step.helpers import (
     NOT_FOUND,
     preview_url,
     pupils,
@@ -29,19 +29,6 @@ from tests.incidents.students_step import (
 from tests.students.factories import StudentFactory, make_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def case(lea_coordinator, tree, windows, filing_day):
-    """A Submitted Early draft (Re-open, A-REOPEN-1) at school A1 with every earlier step done."""
-    return draft(lea_coordinator, tree.school_a1)
-
-
-@pytest.fixture
-def signed_in(client, lea_coordinator, case):
-    # After `case`, whose clock travel would otherwise end the session as idle.
-    client.force_login(lea_coordinator)
-    return client
 
 
 def field_errors(response, field: str) -> list[str]:
