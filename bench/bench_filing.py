@@ -23,16 +23,13 @@ handoff to Celery is therefore not timed).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import platform
-import re
 import statistics
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import generate, generate_cases  # noqa: E402
+from bench.explain import explain_pages, plan_summary  # noqa: E402
+from bench.filing_services import Timing, measure_services  # noqa: E402
 from bench.live import BenchFailure, LiveServer  # noqa: E402
 from bench.population import BIG_LEA_ID, CDE_REVIEWER, LEA_COORDINATOR  # noqa: E402
 from bench.results import (  # noqa: E402
@@ -55,16 +54,10 @@ from bench.results import (  # noqa: E402
 SECTION = "## Filing at state scale"
 PAGE_TARGET_MS = 50.0
 EXPORT_TARGET_MS = 5000.0
-UPLOAD_TARGET_MS = 1000.0
-SUBMIT_TARGET_MS = 2000.0
 RUNS = 20
 WARMUP = 3
 SERVICE_RUNS = 20
-BENCH_INCIDENT = "SUBMITTED_EARLY"  # Re-open for CalTAC (A-REOPEN-1)
 BENCH_PASSWORD = "bench-only-password-2026"  # set on the two bench users only
-# The services run as on the data's day, inside every bench LEA's window (students/dates).
-FILING_MOMENT = "2026-11-25T10:00-08:00"
-INCIDENT_DAY = date(2026, 11, 24)
 # The log's filters: just under 10,000 cases for each user, the most the log gives (past that,
 # Search STAIRS asks to narrow the search); the big LEA files 10% of the state's cases.
 EXPORT_FILTERS = {
@@ -304,204 +297,6 @@ def _rounds(server, clients, pages: list[Page], runs: int, warmup: int = WARMUP)
                 page.size = len(timed.body)
 
 
-# --- EXPLAIN ANALYZE of each page's slowest query (in this process) ---------------------------
-
-
-def explain_pages(pages: list[Page], people: dict[str, Any]) -> dict[tuple[str, str], str]:
-    """Each page once more through Django's test Client in this process, its SQL kept,
-    then EXPLAIN ANALYZE of its slowest query: {(persona, label): "ms, access path"}."""
-    from django.db import connection
-    from django.test import Client
-
-    found = {}
-    for page in pages:
-        if not page.persona:
-            continue
-        client = Client()
-        client.force_login(people[page.persona])
-        client.get("/")
-        captured: list[tuple[str, Any]] = []
-
-        def keep(execute, sql, params, many, context, captured=captured):
-            captured.append((sql, params))
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(keep):
-            response = client.get(page.path, page.params)
-            if response.streaming:  # an export queries as it streams
-                b"".join(response.streaming_content)
-        if response.status_code != 200:
-            raise BenchFailure(
-                f"{page.persona}, {page.label} in process: {response.status_code} "
-                f"{response.get('Location', '')}"
-            )
-        slowest = (0.0, "", "")
-        with connection.cursor() as cursor:
-            for sql, params in captured:
-                if not sql.lstrip().upper().startswith("SELECT") or "incidents_case" not in sql:
-                    continue
-                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
-                plan = "\n".join(row[0] for row in cursor.fetchall())
-                ms = float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1))
-                if ms > slowest[0]:
-                    slowest = (ms, plan, sql)
-        found[(page.persona, page.label)] = slowest
-    return found
-
-
-def plan_summary(plan: str) -> str:
-    """The access paths of a plan in a few words: its scans and sorts, in plan order."""
-    steps = re.findall(
-        r"((?:Parallel )?(?:Seq Scan|Index Only Scan|Index Scan(?: Backward)?|Bitmap Heap Scan)"
-        r"(?: using \w+)? on \w+|Sort Method: [\w-]+|Bitmap Index Scan on \w+)",
-        plan,
-    )
-    seen = list(dict.fromkeys(s.lower() for s in steps))
-    return "; ".join(seen[:6]) or "no scan"
-
-
-# --- services in this process -----------------------------------------------------------------
-
-
-@dataclass
-class Timing:
-    label: str
-    target_ms: float
-    totals: list[float] = field(default_factory=list)
-    queries: int = 0
-
-
-@contextlib.contextmanager
-def _counted() -> Iterator[list[int]]:
-    from django.db import connection
-
-    found = [0]
-
-    def wrapper(execute, sql, params, many, context):
-        found[0] += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
-        yield found
-
-
-def _clock():
-    try:
-        import time_machine
-    except ImportError:  # without the dev extra: the real clock, noted in the report
-        return contextlib.nullcontext(), "the real clock"
-    return time_machine.travel(FILING_MOMENT, tick=True), f"the clock set to {FILING_MOMENT}"
-
-
-def _scenarios() -> list[tuple[str, Any, list[str]]]:
-    """(label, school, 500 SSIDs): one school's 500 students as its coordinator would upload
-    them (the big LEA's school with the most Math non-PT events this year, then its other
-    students, who have no such event and so no appeal); and the worst case for submission,
-    500 SSIDs that all get an appeal: students of the big LEA whose Math non-PT test was
-    submitted this year (no generated school has 500 of them: 114 at most)."""
-    from django.db.models import Count
-
-    from accounts.models import Organization
-    from students.models import Student, TestEvent
-
-    events = TestEvent.objects.filter(
-        part__assessment__code="SB_MATH",
-        part__code="NON_PT",
-        school_year=2026,
-        student__school__parent_id=BIG_LEA_ID,
-    )
-    busiest = (
-        events.values("student__school").annotate(n=Count("pk")).order_by("-n", "student__school")
-    )[0]
-    school = Organization.objects.get(pk=busiest["student__school"])
-    ssids = list(
-        events.filter(student__school=school)
-        .order_by("student__ssid")
-        .values_list("student__ssid", flat=True)[:500]
-    )
-    others = Student.objects.filter(school=school).exclude(ssid__in=ssids).order_by("ssid")
-    ssids += list(others.values_list("ssid", flat=True)[: 500 - len(ssids)])
-    submitted = list(
-        events.filter(status="SUBMITTED")
-        .order_by("student__school", "student__ssid")
-        .values_list("student__ssid", flat=True)[:500]
-    )
-    for label, found in (("one school", ssids), ("500 appeals", submitted)):
-        if len(found) < 500:
-            raise BenchFailure(f"{label}: only {len(found)} SSIDs")
-    return [
-        (f"one school's 500 SSIDs ({school.name})", school, ssids),
-        ("500 SSIDs that all get an appeal (big LEA)", school, submitted),
-    ]
-
-
-def measure_services(people: dict[str, Any], runs: int) -> tuple[list[Timing], str]:
-    from django.db import transaction
-
-    from incidents import services
-    from incidents.models import IncidentType
-    from incidents.ssid_files import read_ssid_file
-
-    actor = people["LEA coordinator"]
-    incident = IncidentType.objects.get(code=BENCH_INCIDENT)
-    clock, clock_note = _clock()
-    timings, notes = [], []
-    for label, school, ssids in _scenarios():
-        upload = ("SSID\r\n" + "".join(f"{s}\r\n" for s in ssids)).encode()
-        set_students = Timing(
-            f"upload, {label}: read_ssid_file + case_set_students", UPLOAD_TARGET_MS
-        )
-        submit = Timing(f"submit, {label}: case_submit", SUBMIT_TARGET_MS)
-        appeals = 0
-        with clock:
-            for round_ in range(WARMUP + runs):
-                with transaction.atomic():
-                    case = services.case_create_draft(
-                        actor=actor,
-                        school=school,
-                        incident_date=INCIDENT_DAY,
-                        grade=8,
-                        test="SB_MATH",
-                        part="NON_PT",
-                        delivery="ONLINE",
-                        incident_type=incident,
-                        description="Students submitted before finishing (benchmark).",
-                        plan_of_action="Remind students to review before submitting.",
-                    )
-                    with _counted() as upload_queries:
-                        start = time.perf_counter()
-                        found = read_ssid_file(upload, filename="ssids.csv")
-                        rows = services.case_set_students(
-                            case=case, actor=actor, ssids=found.ssids, input_type="UPLOAD"
-                        )
-                        upload_ms = (time.perf_counter() - start) * 1000
-                    if not found.is_clean or len(rows) != 500:
-                        raise BenchFailure(f"upload: {len(rows)} rows, {found.problems[:3]}")
-                    chosen = [row.student.ssid for row in rows if row.appealable]
-                    services.case_select_students(case=case, actor=actor, ssids=chosen)
-                    with _counted() as submit_queries:
-                        start = time.perf_counter()
-                        done = services.case_submit(case=case, actor=actor)
-                        submit_ms = (time.perf_counter() - start) * 1000
-                    appeals = done.appeals.count()
-                    if not done.number or appeals != len(chosen):
-                        raise BenchFailure(f"submit: {done.number}, {appeals} appeals")
-                    transaction.set_rollback(True)
-                if round_ >= WARMUP:
-                    set_students.totals.append(upload_ms)
-                    submit.totals.append(submit_ms)
-                    set_students.queries = upload_queries[0]
-                    submit.queries = submit_queries[0]
-        timings += [set_students, submit]
-        notes.append(f"{label}: {appeals} of 500 appealable, selected and filed")
-    note = (
-        f"incident {BENCH_INCIDENT} on Smarter Balanced Math non-PT; "
-        + "; ".join(notes)
-        + f"; {runs} rounds after {WARMUP}, each in a transaction rolled back; {clock_note}"
-    )
-    return timings, note
-
-
 # --- the report ---------------------------------------------------------------------------------
 
 
@@ -667,7 +462,7 @@ def main() -> int:
                 print(f"### {persona}, {label}: {ms:.1f} ms\n{sql}\n{plan}\n")
     if args.only != "pages":
         # After the pages: the rolled-back submissions leave dead rows until the next VACUUM.
-        timings, note = measure_services(people, args.service_runs)
+        timings, note = measure_services(people, warmup=WARMUP, runs=args.service_runs)
         load.append(os.getloadavg()[0])
     counts = {
         "students": dataset.students,
