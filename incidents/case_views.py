@@ -93,7 +93,7 @@ def _search_form(request: HttpRequest) -> CaseSearchForm:
     # (bench/RESULTS.md, "Filing at state scale").
     schools = None
     if not scope_for(user).everything:
-        listed = queries.filing_schools_for(user).values_list("pk", "name")
+        listed = queries.schools_for(user).values_list("pk", "name")
         schools = list(listed[: SCHOOL_SELECT_MAX + 1])
         if len(schools) > SCHOOL_SELECT_MAX:
             schools = None

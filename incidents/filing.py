@@ -319,12 +319,3 @@ def appeal_possible(case: Case, catalog: RulesCatalog) -> bool:
         if decide(situation, catalog).appealable:
             return True
     return False
-
-
-def case_student_names(case: Case) -> list[str]:
-    """The names of the case's students, for F-4's check of the description only: a name is
-    never shown or stored with the case (one query)."""
-    rows = Student.objects.filter(pk__in=case.students.values("student_id")).values_list(
-        "first_name", "middle_name", "last_name"
-    )
-    return [" ".join(part for part in names if part) for names in rows]

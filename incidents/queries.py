@@ -414,8 +414,8 @@ def case_page(user: User, pk: int) -> CasePage:
 
 
 def case_student_names(case: Case) -> list[str]:
-    """The names of a case's students, for the personal-information check of a note only
-    (F-4): never shown, never stored with the note."""
+    """The names of a case's students, for F-4's personal-information check of the description
+    and of a note only: never shown, never stored with the case (one query)."""
     return [
         " ".join(filter(None, names))
         for names in case.students.values_list(
@@ -424,6 +424,6 @@ def case_student_names(case: Case) -> list[str]:
     ]
 
 
-def filing_schools_for(user: User) -> QuerySet[Organization]:
+def schools_for(user: User) -> QuerySet[Organization]:
     """The schools in a coordinator's scope, for Search STAIRS's school select."""
     return organizations_for(user).filter(kind=OrganizationKind.SCHOOL).order_by("name")

@@ -36,7 +36,7 @@ from incidents.case_models import (
 )
 from incidents.models import Severity
 from incidents.pii import find_personal_information
-from incidents.queries import rules_catalog
+from incidents.queries import case_student_names, rules_catalog
 from stairs.vocabulary import CaseStatus, SsidInputType
 from students import dates
 from students.models import Student
@@ -323,7 +323,7 @@ def _check_submission(case: Case, now: datetime) -> None:
         # F-4: no personal information, the names of the case's students included (they may
         # have been entered after the description was written).
         findings = find_personal_information(
-            case.description, student_names=filing.case_student_names(case)
+            case.description, student_names=case_student_names(case)
         )
         if findings:
             # One line per kind and sentence: two names in one sentence are one thing to fix.

@@ -30,7 +30,7 @@ from accounts.models import LEA_COORDINATOR_ROLES, SITE_COORDINATOR_ROLES, Role,
 from incidents import filing, services, wizard
 from incidents.case_models import Case, CaseStudent
 from incidents.models import Severity
-from incidents.queries import cases_for, incident_types_for, rules_catalog
+from incidents.queries import case_student_names, cases_for, incident_types_for, rules_catalog
 from incidents.wizard_forms import (
     ConfirmForm,
     DetailsForm,
@@ -241,7 +241,7 @@ def step_details(request: HttpRequest, case: Case) -> HttpResponse:
         facts.questions if facts else (),
         request.POST or None,
         breach=breach,
-        student_names=filing.case_student_names(case),
+        student_names=case_student_names(case),
         case=case,
     )
     if request.method == "POST" and form.is_valid():
