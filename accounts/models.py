@@ -168,6 +168,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # U-5: the Test Security Agreement and the Test Security Affidavit, signed with time.
     agreement_signed_at = models.DateTimeField(null=True, blank=True)
     affidavit_signed_at = models.DateTimeField(null=True, blank=True)
+    # A CDE reviewer or CalTAC agent marked away: the assignment task gives them no new appeal
+    # and hands back the open appeals they hold (issue 9).
+    away_since = models.DateTimeField("away since", null=True, blank=True)
 
     objects = UserManager()
 
@@ -190,6 +193,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    @property
+    def is_away(self) -> bool:
+        return self.away_since is not None
 
     @property
     def has_signed_security_forms(self) -> bool:

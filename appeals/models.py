@@ -26,6 +26,17 @@ AppealTypeChoice = models.TextChoices(  # type: ignore[misc]
 ReviewerChoice = models.TextChoices(  # type: ignore[misc]
     "ReviewerChoice", vocabulary.Reviewer.choices()
 )
+# The constraints' and indexes' lists of transitions.OPEN and the rejections, as plain strings
+# (migrations serialize them).
+OPEN_STATUSES: list[str] = [
+    vocabulary.AppealStatus.PENDING,
+    vocabulary.AppealStatus.PENDING_APPROVAL,
+]
+REJECTED_STATUSES: list[str] = [
+    vocabulary.AppealStatus.REJECTED_BY_CDE,
+    vocabulary.AppealStatus.REJECTED_BY_CALTAC,
+    vocabulary.AppealStatus.REJECTED_BY_SYSTEM,
+]
 
 
 class Appeal(models.Model):
@@ -52,6 +63,33 @@ class Appeal(models.Model):
     due_at = models.DateTimeField("due")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the effect acts on (003): only the DEI entries of the test (A-RESET-10, A-REOPEN-3,
+    # A-RESET-4 under a Data Entry Issue); else the test itself.
+    dei_only = models.BooleanField("DEI entries only", default=False)
+    # D-1: the approved appeal also records a domain-level irregularity notation (ELPAC resets).
+    notation = models.BooleanField("records an irregularity notation", default=False)
+    # The test event's facts when the appeal was filed (status, questions completed, expiry), so
+    # reviewers see whether they changed since (appeals/review.py `event_changes`).
+    filed_state = models.JSONField("test at filing", default=dict, blank=True)
+    # The review (issue 9): who holds it, A-1's approval before filing, the decision.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    preapproved_at = models.DateTimeField("approved for filing", null=True, blank=True)
+    preapproved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decision_reason = models.TextField(blank=True)
+    # Approved as a recorded exception that changes nothing on the test (a Grace Period
+    # Extension for a CAASPP PT, domain.md's contradiction under A-GPE-1).
+    exception = models.BooleanField("recorded exception", default=False)
+    # Set once by the overdue sweep (appeals/tasks.py), the first time the appeal is past due.
+    overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["case", "pk"]
@@ -71,7 +109,8 @@ class Appeal(models.Model):
                 condition=~Q(appeal_type="") | Q(reviewer=ReviewerChoice.CDE),
                 name="appeal_untyped_is_cde",
             ),
-            # A-1: Grace Period Extension and Restore start as pending approval, never pending.
+            # A-1: Grace Period Extension and Restore are pending only once CDE approved them
+            # for filing; before that they are pending approval.
             models.CheckConstraint(
                 condition=~Q(
                     appeal_type__in=[
@@ -79,8 +118,24 @@ class Appeal(models.Model):
                         AppealTypeChoice.RESTORE,
                     ],
                     status=AppealStatus.PENDING,
+                    preapproved_at__isnull=True,
                 ),
                 name="appeal_approval_first",
+            ),
+            # A decision has its moment and, for a rejection, its reason.
+            models.CheckConstraint(
+                condition=Q(status__in=[*OPEN_STATUSES, AppealStatus.WITHDRAWN])
+                | Q(decided_at__isnull=False),
+                name="appeal_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=REJECTED_STATUSES) | ~Q(decision_reason=""),
+                name="appeal_rejection_has_reason",
+            ),
+            # An approved appeal has a type: a manual review's choice is stored on approval.
+            models.CheckConstraint(
+                condition=~Q(status=AppealStatus.APPROVED) | ~Q(appeal_type=""),
+                name="appeal_approved_has_type",
             ),
             # One appeal per student per case.
             models.UniqueConstraint(fields=["case", "student"], name="appeal_unique_per_case"),
@@ -91,16 +146,54 @@ class Appeal(models.Model):
             models.Index(fields=["student"], name="appeal_student_idx"),
             # The overdue sweep and the queues' "due within one business day" and "overdue".
             models.Index(fields=["status", "due_at"], name="appeal_due_idx"),
+            # The queues: a team's open appeals by due date, unclaimed or a reviewer's own.
+            models.Index(
+                fields=["reviewer", "due_at"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="appeal_open_queue_idx",
+            ),
+            models.Index(
+                fields=["claimed_by", "due_at"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="appeal_mine_idx",
+            ),
+            models.Index(
+                fields=["reviewer", "-decided_at"],
+                condition=Q(decided_at__isnull=False),
+                name="appeal_decided_idx",
+            ),
+            # The overdue sweep reads only the open appeals not yet flagged.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=OPEN_STATUSES, overdue_at__isnull=True),
+                name="appeal_overdue_sweep_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         kind = self.get_appeal_type_display() or "Appeal (CDE chooses)"
         return f"{kind} for SSID {self.student.ssid}"
 
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for a decision (pending, or pending approval, A-1)."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def type_label(self) -> str:
+        return self.get_appeal_type_display() or "Appeal for CDE to choose"
+
 
 class AppealEventKind(models.TextChoices):
     CREATED = "CREATED", "Appeal filed"
     STATUS_CHANGED = "STATUS_CHANGED", "Status changed"
+    CLAIMED = "CLAIMED", "Claimed"
+    RELEASED = "RELEASED", "Released"
+    ASSIGNED = "ASSIGNED", "Assigned"
+    APPROVED_FOR_FILING = "PREAPPROVED", "Approved for filing"
+    DECIDED = "DECIDED", "Decided"
+    RESUBMITTED = "RESUBMITTED", "Resubmitted"
+    OVERDUE = "OVERDUE", "Overdue"
 
 
 class AppealEvent(models.Model):

@@ -1,7 +1,10 @@
 """The appeals' write paths (style.md: one per use case, `<entity>_<verb>`, keyword-only).
 
-Issue 8 files appeals (`appeal_create`, called by `incidents.services.case_submit`) and
-withdraws them with their case (`appeal_withdraw`); the next issue adds the review here.
+Filing (`appeal_create`, called by `incidents.services.case_submit`) and withdrawal with the case
+(`appeal_withdraw_open`) live here; the review services (claim, release, approve for filing,
+approve, reject, reject by system, withdraw, resubmit, the bulk decision) are in
+appeals/decisions.py, the queue workers' (assignment, hand-back, overdue sweep) in
+appeals/assignment.py.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from appeals import business_days, transitions
+from appeals import business_days, review, transitions
 from appeals.models import Appeal, AppealEvent, AppealEventKind, ClosureDay
 from stairs.vocabulary import AppealStatus, AppealType, Reviewer
 from students.dates import local_date
@@ -39,6 +42,17 @@ def _record(
         to_status=appeal.status,
         detail=detail[:300],
         reason=reason,
+    )
+
+
+def filed_state(event: TestEvent | None, now: datetime) -> dict:
+    """The test facts a reviewer compares with the moment of filing (appeals/review.py)."""
+    if event is None:
+        return {}
+    return review.event_facts(
+        status=event.effective_status(now),
+        questions_completed=event.questions_completed,
+        expires_at=event.expires_at,
     )
 
 
@@ -76,6 +90,8 @@ def appeal_create(
     actor: User,
     received_at: datetime | None = None,
     closures: frozenset[date] | None = None,
+    dei_only: bool = False,
+    notation: bool = False,
 ) -> Appeal:
     """File one appeal of a submitted case.
 
@@ -115,6 +131,9 @@ def appeal_create(
         received_at=received_at,
         due_at=business_days.appeal_due_at(received_at, closures),
         created_at=now,
+        dei_only=dei_only,
+        notation=notation,
+        filed_state=filed_state(test_event, now),
     )
     what = AppealType(appeal_type).label if appeal_type else "Appeal for CDE to choose"
     _record(
@@ -129,9 +148,10 @@ def appeal_create(
     return appeal
 
 
-def appeal_move(*, appeal: Appeal, to_status: str, actor: User, reason: str = "") -> Appeal:
-    """Move a locked appeal along the transition table and write the timeline; refuses any move
-    the table does not list. For callers that already hold the appeal's row lock."""
+def _withdraw(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
+    """Withdraw a locked appeal along the transition table and write the timeline; refuses a
+    move the table does not list."""
+    to_status = AppealStatus.WITHDRAWN
     if not transitions.allows(appeal.status, to_status):
         raise ValidationError(
             f"An appeal that is {AppealStatus(appeal.status).label.lower()} cannot become "
@@ -139,7 +159,8 @@ def appeal_move(*, appeal: Appeal, to_status: str, actor: User, reason: str = ""
         )
     from_status = appeal.status
     appeal.status = to_status
-    appeal.save(update_fields=["status", "updated_at"])
+    appeal.claimed_by = appeal.claimed_at = None
+    appeal.save(update_fields=["status", "claimed_by", "claimed_at", "updated_at"])
     _record(
         appeal,
         kind=AppealEventKind.STATUS_CHANGED,
@@ -165,5 +186,5 @@ def appeal_withdraw_open(*, case: models.Model, actor: User, reason: str) -> lis
         .order_by("pk")
     )
     for appeal in appeals:
-        appeal_move(appeal=appeal, to_status=AppealStatus.WITHDRAWN, actor=actor, reason=reason)
+        _withdraw(appeal, actor=actor, reason=reason)
     return appeals

@@ -7,6 +7,7 @@ numbers the case, files its appeals through appeals/services.py and emails its p
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Final
@@ -22,6 +23,8 @@ from accounts.models import (
     Role,
     User,
 )
+from appeals import review
+from appeals.decisions import appeal_resubmit
 from appeals.models import Appeal
 from appeals.rules import RulesCatalog
 from appeals.services import appeal_create, appeal_withdraw_open
@@ -39,8 +42,11 @@ from incidents.pii import find_personal_information
 from incidents.queries import case_student_names, rules_catalog
 from stairs.vocabulary import CaseStatus, SsidInputType
 from students import dates
+from students.effects import event_add_notation
 from students.models import Student
 from students.queries import students_for, window_is_open
+
+logger = logging.getLogger(__name__)
 
 # What the wizard's steps save on a draft (F-5); everything else is set by the services.
 DRAFT_FIELDS: Final = frozenset(
@@ -413,12 +419,18 @@ def case_submit(*, case: Case, actor: User) -> Case:
             manual_review=row.manual_review,
             actor=actor,
             received_at=now,
+            dei_only=review.dei_only(incident=case.incident_type.code, rule=row.rule),
+            notation=row.irregularity_notation,
         )
         for row in fresh
         if row.selected
     ]
+    _record_notations(case, [row for row in fresh if not row.selected], actor, now)
     from_status = _move(case, transitions.case_status_for((a.status, a.reviewer) for a in appeals))
     case.save()
+    if appeals:
+        # Issue 9: the new appeals go to their team's reviewers by workload, right away.
+        transaction.on_commit(_enqueue_assignment)
     _record(
         case,
         kind=CaseEventKind.SUBMITTED,
@@ -430,6 +442,31 @@ def case_submit(*, case: Case, actor: User) -> Case:
     )
     case_emails.queue_submission_email(case, actor, appeals)
     return case
+
+
+def _record_notations(case: Case, rows: list[CaseStudent], actor: User, now: datetime) -> None:
+    """D-1, S-2: an incident that records an irregularity notation but files no appeal for the
+    SSID (the ELPAC validity incidents, C-2; a limit or a closed window that stopped the appeal)
+    records it now, on the test's Score Status. An appeal's notation waits for its approval."""
+    for row in rows:
+        if row.irregularity_notation and row.test_event is not None:
+            event_add_notation(
+                event=row.test_event,
+                actor=actor,
+                text=f"Irregularity: {case.incident_type.label} (STAIRS case {case.number}).",
+                reason="Recorded when the case was submitted (D-1).",
+                reference=f"STAIRS case {case.number}",
+                now=now,
+            )
+
+
+def _enqueue_assignment() -> None:
+    from appeals.tasks import assign_appeals
+
+    try:
+        assign_appeals.delay()
+    except Exception:  # the broker is down: the beat task assigns them within a minute
+        logger.warning("Broker unavailable; the assignment task will pick the appeals up.")
 
 
 def _decision_key(row: CaseStudent) -> tuple:
@@ -484,3 +521,68 @@ def case_note_add(*, case: Case, actor: User, body: str) -> CaseNote:
     _record(case, kind=CaseEventKind.NOTE_ADDED, actor=actor, detail="Note added.")
     case_emails.queue_note_email(case, actor)
     return note
+
+
+def case_follow_appeals(*, case_ids: list[int], actor: User | None, **_: Any) -> None:
+    """A case's status follows its appeals (domain.md, "Case and appeal statuses"): the
+    receiver of ``appeals.signals.appeals_changed``, run inside the appeals service's
+    transaction, which already holds the cases' row locks.
+
+    Steps, per case: its appeals' statuses and reviewers (one query for all the cases); the
+    status they make (`case_status_for`); moved along the transition table and recorded when it
+    changed.
+    """
+    if not case_ids:
+        return
+    pairs: dict[int, list[tuple[str, str]]] = {pk: [] for pk in case_ids}
+    for case_id, status, reviewer in Appeal.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "status", "reviewer"
+    ):
+        pairs[case_id].append((status, reviewer))
+    for case in Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk"):
+        to_status = transitions.case_status_for(pairs[case.pk])
+        if to_status == case.status:
+            continue
+        from_status = _move(case, to_status)
+        case.save(update_fields=["status", "updated_at"])
+        _record(
+            case,
+            kind=CaseEventKind.STATUS_CHANGED,
+            actor=actor,
+            from_status=from_status,
+            detail=f"{CaseStatus(from_status).label} → {CaseStatus(to_status).label}, "
+            "following its appeals.",
+        )
+
+
+@transaction.atomic
+def case_appeal_resubmit(*, case: Case, appeal: Appeal, actor: User) -> Appeal:
+    """Resubmit an appeal the system rejected, decided again on the test as it is now.
+
+    Steps: lock; check the actor files for the case (F-7); decide the SSID again with the rules
+    (the same `filing.decisions_for` the wizard uses, with the window now); refuse with the rules'
+    reason when no appeal applies any more; else `appeals.decisions.appeal_resubmit` with the new
+    decision (it checks the move, sets the new due date and recomputes the case status).
+    """
+    case = _locked(case)
+    _require_filer(actor, case)
+    if appeal.case_id != case.pk:
+        raise ValidationError("This appeal belongs to another case.")
+    catalog = rules_catalog()
+    filing.check_incident(case, catalog)
+    found = filing.decisions_for(case, [appeal.student], catalog, now=timezone.now())[0]
+    decision = found.decision
+    if not decision.appealable:
+        raise ValidationError(
+            f"SSID {appeal.student.ssid} cannot be appealed now: {decision.reason}"
+        )
+    return appeal_resubmit(
+        appeal=appeal,
+        actor=actor,
+        appeal_type=decision.appeal,
+        reviewer=decision.reviewer,
+        rule=decision.rule,
+        reason=decision.reason,
+        manual_review=decision.manual_review,
+        notation=decision.irregularity_notation,
+    )

@@ -31,24 +31,14 @@ ALLOWED: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
     {
         # Submission: whatever its appeals make it (no appeal: completed).
         CaseStatus.DRAFT: frozenset(_WAITING | {CaseStatus.COMPLETED}),
-        # Decisions arrive one appeal at a time; from pending CDE the CDE-side appeals may be
-        # decided first, leaving CalTAC's pending, and so on. Withdrawal completes the case.
-        CaseStatus.PENDING_CDE_APPROVAL: frozenset(
-            {
-                CaseStatus.PENDING_CALTAC_APPROVAL,
-                CaseStatus.PARTIAL_CDE_APPROVAL,
-                CaseStatus.PARTIAL_CALTAC_APPROVAL,
-                CaseStatus.COMPLETED,
-            }
-        ),
-        CaseStatus.PENDING_CALTAC_APPROVAL: frozenset(
-            {CaseStatus.PARTIAL_CALTAC_APPROVAL, CaseStatus.COMPLETED}
-        ),
-        CaseStatus.PARTIAL_CDE_APPROVAL: frozenset(
-            {CaseStatus.PARTIAL_CALTAC_APPROVAL, CaseStatus.COMPLETED}
-        ),
-        CaseStatus.PARTIAL_CALTAC_APPROVAL: frozenset({CaseStatus.COMPLETED}),
-        CaseStatus.COMPLETED: frozenset(),
+        # After submission the status follows the appeals (issue 9): decisions arrive one appeal
+        # at a time and in any order, an appeal approved for filing or rejected by the
+        # system and resubmitted opens again, so any submitted status may follow any other.
+        # A case never goes back to draft.
+        **{
+            status: frozenset((_WAITING | {CaseStatus.COMPLETED}) - {status})
+            for status in _WAITING | {CaseStatus.COMPLETED}
+        },
     }
 )
 

@@ -237,6 +237,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "students.tasks.expire_test_events",
         "schedule": timedelta(minutes=15),
     },
+    # Issue 9: new appeals to the reviewers of their team by workload; away reviewers' handed back.
+    "appeals-assign": {"task": "appeals.tasks.assign_appeals", "schedule": timedelta(minutes=1)},
+    # A-2: flag appeals past their four business days, once, and tell the team.
+    "appeals-mark-overdue": {
+        "task": "appeals.tasks.mark_overdue_appeals",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # Security headers. With DEBUG off, `manage.py check --deploy` reports nothing.

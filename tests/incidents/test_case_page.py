@@ -13,8 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from appeals.decisions import appeal_reject
 from appeals.models import Appeal
-from appeals.services import appeal_move
 from incidents import services
 from incidents.case_models import Case, CaseEvent, CaseEventKind, CaseNote
 from incidents.models import AnswerChoice
@@ -181,9 +181,8 @@ def test_a_late_case_says_so_and_an_early_one_does_not(
 
 def test_a_rejection_and_its_reason_come_first(client, lea_coordinator, caltac_agent, pending_case):
     appeal = Appeal.objects.filter(case=pending_case).order_by("pk").first()
-    appeal_move(
+    appeal_reject(
         appeal=appeal,
-        to_status=AppealStatus.REJECTED_BY_CALTAC,
         actor=caltac_agent,
         reason="The test was completed after the incident",
     )

@@ -31,12 +31,15 @@ def test_the_table_covers_every_status_and_only_statuses():
         (CaseStatus.PENDING_CALTAC_APPROVAL, CaseStatus.COMPLETED, True),
         (CaseStatus.PARTIAL_CDE_APPROVAL, CaseStatus.COMPLETED, True),
         (CaseStatus.PARTIAL_CALTAC_APPROVAL, CaseStatus.COMPLETED, True),
-        # refused
-        (CaseStatus.COMPLETED, CaseStatus.PENDING_CDE_APPROVAL, False),
+        # An appeal rejected by the system and resubmitted opens a completed case again, and its
+        # new decision may be the other team's (issue 9).
+        (CaseStatus.COMPLETED, CaseStatus.PENDING_CDE_APPROVAL, True),
+        (CaseStatus.PENDING_CALTAC_APPROVAL, CaseStatus.PENDING_CDE_APPROVAL, True),
+        (CaseStatus.PARTIAL_CALTAC_APPROVAL, CaseStatus.PARTIAL_CDE_APPROVAL, True),
+        # refused: never back to draft, never a move to where it is
         (CaseStatus.COMPLETED, CaseStatus.DRAFT, False),
-        (CaseStatus.PENDING_CALTAC_APPROVAL, CaseStatus.PENDING_CDE_APPROVAL, False),
-        (CaseStatus.PARTIAL_CALTAC_APPROVAL, CaseStatus.PARTIAL_CDE_APPROVAL, False),
-        (CaseStatus.PARTIAL_CDE_APPROVAL, CaseStatus.PENDING_CDE_APPROVAL, False),
+        (CaseStatus.PARTIAL_CDE_APPROVAL, CaseStatus.DRAFT, False),
+        (CaseStatus.COMPLETED, CaseStatus.COMPLETED, False),
         (CaseStatus.DRAFT, CaseStatus.DRAFT, False),
     ],
 )
