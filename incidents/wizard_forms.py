@@ -109,10 +109,16 @@ def test_options(programs: Iterable[str]) -> dict[str, TestOption]:
     return options
 
 
-def _window_refusal(school: Organization, program: str, on: date) -> str | None:
-    """F-8, C-4: the incident date must fall inside the LEA's testing window for the program."""
+def _window_refusal(
+    school: Organization, program: str, on: date, *, on_behalf: bool = False
+) -> str | None:
+    """F-8, C-4: the incident date must fall inside the LEA's testing window for the program.
+    CalTAC, filing for an LEA (A-RESTORE-1), is told whose window it is."""
     if window_is_open(lea=school.parent_id, program=program, on=on):
         return None
+    lea, leas = (
+        (school.parent.name, f"{school.parent.name}'s") if on_behalf else ("Your LEA", "your LEA's")
+    )
     windows = TestingWindow.objects.filter(lea_id=school.parent_id, program=program).order_by(
         "start_date"
     )
@@ -121,9 +127,9 @@ def _window_refusal(school: Organization, program: str, on: date) -> str | None:
         for w in windows
     ]
     if not spans:
-        return f"Your LEA has no {program} testing window, so no case can be filed for it yet."
+        return f"{lea} has no {program} testing window, so no case can be filed for it yet."
     return (
-        f"The incident date is outside your LEA's {program} testing window "
+        f"The incident date is outside {leas} {program} testing window "
         f"({'; '.join(spans)}). Cases are reported within the window."
     )
 
@@ -310,7 +316,12 @@ class IncidentForm(forms.Form):
         if refusal:
             self.add_error("test_part", refusal)
         elif data.get("incident_date"):
-            window = _window_refusal(school, assessment.program, data["incident_date"])
+            window = _window_refusal(
+                school,
+                assessment.program,
+                data["incident_date"],
+                on_behalf=filing.files_on_behalf(self.actor),
+            )
             if window:
                 self.add_error("incident_date", window)
         return data

@@ -124,6 +124,16 @@ def test_caltac_is_offered_filing_in_the_navigation_and_on_the_home_page(client,
     assert client.get(NEW).status_code == 200
 
 
+def test_caltac_is_told_whose_testing_window_the_date_is_outside(client, caltac_agent, tree):
+    # rule F-8, C-4: the LEA's window, named, since CalTAC has none of its own
+    client.force_login(caltac_agent)
+    response = client.post(NEW, step1(tree.school_b1.cds_code, incident_date="2027-01-05"))
+    assert response.context["form"].errors["incident_date"] == [
+        "The incident date is outside Birch Unified's CAASPP testing window (Jan. 11, 2027 to "
+        "June 4, 2027). Cases are reported within the window."
+    ]
+
+
 def test_caltac_may_not_file_any_other_incident(client, caltac_agent, tree):
     # rule F-7: CalTAC files only a Restore; the other issues are neither offered nor accepted
     client.force_login(caltac_agent)
