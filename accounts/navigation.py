@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts import access
-from accounts.models import COORDINATOR_ROLES, STATE_ROLES, User
+from accounts.models import COORDINATOR_ROLES, STATE_ROLES, Role, User
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,10 @@ def _item(request: HttpRequest, label: str, name: str) -> NavItem:
 
 
 def may_file_cases(user: User) -> bool:
-    """Whether ``user`` files STAIRS cases anywhere (F-7): a coordinator of a program. The wizard
-    asks the finer question per school. CalTAC's Restore on an LEA's behalf (A-RESTORE-1) is not
-    in the wizard yet (issue 9): offering it would lead CalTAC to a refusal."""
-    return bool(access.scope_for(user).roles & COORDINATOR_ROLES)
+    """Whether ``user`` files STAIRS cases anywhere (F-7): a coordinator of a program, or CalTAC,
+    which files a Restore on an LEA's behalf (A-RESTORE-1). The wizard asks the finer question
+    per school and testing issue."""
+    return bool(access.scope_for(user).roles & (COORDINATOR_ROLES | {Role.CALTAC_AGENT}))
 
 
 def may_see_cases(user: User) -> bool:

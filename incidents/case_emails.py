@@ -31,11 +31,15 @@ def _lea_coordinators(case: Case) -> list[User]:
 
 
 def queue_submission_email(case: Case, actor: User, appeals: list[Appeal]) -> None:
-    """N-1: the case number to the submitter and, when a site coordinator submitted, to the
-    program's LEA coordinator(s). SSIDs and the case number only, never a student's name."""
+    """N-1: the case number to the submitter and, when a site coordinator submitted or CalTAC
+    filed on the LEA's behalf (A-RESTORE-1), to the program's LEA coordinator(s). SSIDs and the
+    case number only, never a student's name."""
     recipients = {actor.email}
     submitter_roles = set(RoleGrant.objects.filter(user=actor).values_list("role", flat=True))
-    if submitter_roles & SITE_COORDINATOR_ROLES and not submitter_roles & LEA_COORDINATOR_ROLES:
+    site_only = bool(submitter_roles & SITE_COORDINATOR_ROLES) and not (
+        submitter_roles & LEA_COORDINATOR_ROLES
+    )
+    if site_only or case.filed_on_behalf:
         recipients |= {user.email for user in _lea_coordinators(case)}
     if appeals:
         lines = [
@@ -47,8 +51,9 @@ def queue_submission_email(case: Case, actor: User, appeals: list[Appeal]) -> No
         appeal_text = "Appeals filed:\n" + "\n".join(lines)
     else:
         appeal_text = "No appeal was filed with this case."
+    on_behalf = " by CalTAC on the LEA's behalf" if case.filed_on_behalf else ""
     body = (
-        f"STAIRS case {case.number} was submitted on "
+        f"STAIRS case {case.number} was submitted{on_behalf} on "
         f"{dates.local_date(case.submitted_at):%B %d, %Y}"  # type: ignore[arg-type]
         f"{' (late: more than 24 hours after the incident)' if case.late else ''}.\n\n"
         f"Status: {CaseStatus(case.status).label}.\n{appeal_text}\n"

@@ -14,6 +14,12 @@ from incidents.models import IncidentType, TestChoice
 from incidents.pii import PiiKind, find_personal_information
 from incidents.queries import CASE_SORTS, DEFAULT_CASE_SORT, CaseFilters
 
+# Where a user may pick among this many schools or fewer, a select lists them; past it (CDE and
+# CalTAC see the state's 10,000, the largest LEA has about 1,000) a CDS code or name box takes
+# its place: a thousand options are no help to read, and rendering them alone cost 45 to 70 ms
+# (bench/RESULTS.md, "Filing at state scale"). Search STAIRS and the wizard's first step.
+SCHOOL_SELECT_MAX = 60
+
 _NUMBER_PREFIX = re.compile(r"^[0-9]{1,4}(-[0-9]{0,6})?$")
 _SSID = re.compile(r"^[0-9]{10}$")
 

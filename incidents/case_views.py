@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +27,13 @@ from accounts.models import User
 from accounts.navigation import may_file_cases
 from appeals import transitions as appeal_transitions
 from incidents import case_log, filing, queries, services, transitions
-from incidents.case_forms import CaseSearchForm, NoteForm, WithdrawForm, incident_type_choices
+from incidents.case_forms import (
+    SCHOOL_SELECT_MAX,
+    CaseSearchForm,
+    NoteForm,
+    WithdrawForm,
+    incident_type_choices,
+)
 from incidents.case_models import Case
 from incidents.models import Severity
 from stairs.vocabulary import AppealStatus, CaseStatus
@@ -39,7 +45,6 @@ CASES_PER_PAGE = 25
 # count scans every matching case, and CDE's searches match tens of thousands of the state's
 # 150,000. A busy coordinator narrows the search rather than reading page 41.
 SEARCH_CAP = 1_000
-SCHOOL_SELECT_MAX = 60
 # One log holds up to 10,000 cases (they stream in about two seconds); past that the
 # coordinator narrows the search first.
 LOG_MAX_CASES = 10_000
@@ -87,10 +92,7 @@ def _with_tones(cases: Iterable[Case]) -> None:
 
 def _search_form(request: HttpRequest) -> CaseSearchForm:
     user = request.user
-    # A select for a handful of schools; past SCHOOL_SELECT_MAX (CDE and CalTAC see the
-    # state's 10,000; the largest LEA has about 1,000) a CDS code or name box instead: a
-    # thousand options are no help to read, and rendering them alone cost 45 to 70 ms
-    # (bench/RESULTS.md, "Filing at state scale").
+    # A select for a handful of schools, a CDS code or name box past SCHOOL_SELECT_MAX.
     schools = None
     if not scope_for(user).everything:
         listed = queries.schools_for(user).values_list("pk", "name")
@@ -170,17 +172,10 @@ def log(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def may_act(user: User, case: Case) -> bool:
-    """Whether ``user`` may continue, delete or withdraw ``case``: those who may file it (F-7),
-    with the same answer the services give. CDE and CalTAC reviewers only read it here."""
-    if case.school is None:
-        return False
-    refusal = filing.filing_refusal(
-        actor=user,
-        school=case.school,
-        program=case.program or None,
-        incident=case.incident_type.code if case.incident_type else None,
-    )
-    return refusal is None
+    """Whether ``user`` may continue, delete or withdraw ``case``: `filing.case_refusal`, the
+    rule of `queries.case_to_change` and of the services. CDE reads; CalTAC changes only what it
+    filed on an LEA's behalf, and the LEA reads that."""
+    return filing.case_refusal(actor=user, case=case) is None
 
 
 def continue_url(case: Case) -> str:
@@ -274,10 +269,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _actionable(request: HttpRequest, pk: int) -> Case:
     """The case for an action: 404 outside scope, 403 for a reader who may not act on it."""
-    case = queries.case_for(request.user, pk)
-    if not may_act(request.user, case):
-        raise PermissionDenied("Only a coordinator who may file this case can change it.")
-    return case
+    return queries.case_to_change(request.user, pk)
 
 
 def _refused(request: HttpRequest, case: Case, error: ValidationError) -> HttpResponse:

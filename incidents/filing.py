@@ -31,6 +31,7 @@ from students.queries import window_is_open
 # A-RESTORE-1: "the LEA coordinator contacts CalTAC, which files the case on the LEA's behalf".
 # The catalog's Restore incident is the one CalTAC files, and the only one.
 CALTAC_INCIDENT: Final = "RESET_IN_ERROR"
+NO_SCHOOL: Final = "You may not file cases for this school."
 
 
 def filing_refusal(
@@ -58,32 +59,74 @@ def filing_refusal(
     ).values_list("role", flat=True)
     programs = {ROLE_PROGRAM[role] for role in grants}
     if not programs:
-        return "You may not file cases for this school."
+        return NO_SCHOOL
     if program is not None and program not in programs:
         return f"You may file only {', '.join(sorted(programs))} cases for this school."
     return None
 
 
+def files_on_behalf(actor: User) -> bool:
+    """Whether ``actor`` files as CalTAC, for an LEA (A-RESTORE-1), rather than as a coordinator."""
+    return Role.CALTAC_AGENT in scope_for(actor).roles
+
+
 def filing_programs(actor: User) -> set[str]:
-    """The programs whose cases ``actor`` files as a coordinator (F-7): CAASPP roles CAASPP,
-    ELPAC roles ELPAC. Test administrators and CDE hold none."""
+    """The programs whose cases ``actor`` files (F-7): CAASPP roles CAASPP, ELPAC roles ELPAC;
+    CalTAC both (a Restore of any test, A-RESTORE-1). Test administrators and CDE hold none."""
+    if files_on_behalf(actor):
+        return {program.value for program in Program}
     roles = RoleGrant.objects.filter(user=actor, role__in=list(ROLE_PROGRAM))
     return {ROLE_PROGRAM[role] for role in roles.values_list("role", flat=True)}
 
 
 def filing_schools(actor: User) -> QuerySet[Organization]:
-    """The schools ``actor`` files cases for as a coordinator (F-7): a site role its school, an
-    LEA role its LEA's schools; the same places `filing_refusal` accepts. CalTAC's filing on an
-    LEA's behalf (A-RESTORE-1) picks from every school and is not offered here."""
-    grants = RoleGrant.objects.filter(user=actor, role__in=list(ROLE_PROGRAM)).values_list(
-        "organization_id", flat=True
-    )
-    places = list(grants)
-    return (
-        Organization.objects.filter(kind=OrganizationKind.SCHOOL)
-        .filter(Q(pk__in=places) | Q(parent_id__in=places))
-        .select_related("parent")
-        .order_by("name", "pk")
+    """The schools ``actor`` files cases for (F-7): a site role its school, an LEA role its
+    LEA's schools, CalTAC every school of every LEA (A-RESTORE-1); the same places
+    `filing_refusal` accepts."""
+    schools = Organization.objects.filter(kind=OrganizationKind.SCHOOL)
+    if not files_on_behalf(actor):
+        places = list(
+            RoleGrant.objects.filter(user=actor, role__in=list(ROLE_PROGRAM)).values_list(
+                "organization_id", flat=True
+            )
+        )
+        schools = schools.filter(Q(pk__in=places) | Q(parent_id__in=places))
+    return schools.select_related("parent").order_by("name", "pk")
+
+
+def offers_incident(actor: User, code: str) -> bool:
+    """Whether the wizard's list of testing issues shows ``code`` to ``actor``: CalTAC only the
+    Restore incident, a coordinator every other one (F-7, A-RESTORE-1), so neither is ever
+    offered an issue that `filing_refusal` would then refuse."""
+    return (code == CALTAC_INCIDENT) == files_on_behalf(actor)
+
+
+def case_refusal(*, actor: User, case: Case) -> str | None:
+    """Why ``actor`` may not change ``case`` (continue the draft, delete it, withdraw it), or None:
+    the one rule the wizard, the Students step and the case page's actions share.
+
+    A case filed by CalTAC on an LEA's behalf stays CalTAC's to change; the LEA's coordinators
+    read it as their own and contact CalTAC (A-RESTORE-1). An LEA's own case is never CalTAC's
+    to change, even before its testing issue is chosen. Otherwise, who may file it (F-7).
+    """
+    caltac = files_on_behalf(actor)
+    if case.filed_on_behalf and not caltac:
+        return (
+            "CalTAC filed this case on your LEA's behalf, so only CalTAC changes it. "
+            "Contact CalTAC, or add a note to the case."
+        )
+    if caltac and not case.filed_on_behalf:
+        return (
+            "This is the LEA's own case. CalTAC reads it and adds notes; it files only a "
+            "Restore on an LEA's behalf."
+        )
+    if case.school is None:
+        return NO_SCHOOL
+    return filing_refusal(
+        actor=actor,
+        school=case.school,
+        program=case.program or None,
+        incident=case.incident_type.code if case.incident_type else None,
     )
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Final
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, JSONObject
 from django.shortcuts import get_object_or_404
@@ -28,10 +29,12 @@ from appeals.rules.catalog import (
     assessments_from_data,
     catalog_from_data,
 )
+from incidents import filing
 from incidents.case_models import Case, CaseEvent, CaseNote, CaseStudent
 from incidents.models import AnswerChoice, AppealLimit, FollowUpQuestion, IncidentType
 from stairs.vocabulary import AppealStatus
-from students.models import Assessment, AssessmentPart
+from students.models import Assessment, AssessmentPart, Student
+from students.queries import students_for
 
 # An appeal's rejections (domain.md, "Case and appeal statuses"): their reasons lead the case page.
 REJECTED_STATUSES: Final = frozenset(
@@ -347,6 +350,40 @@ def case_for(user: User, pk: int) -> Case:
         ),
         pk=pk,
     )
+
+
+def filing_school_search(user: User, text: str, *, limit: int) -> list[Organization]:
+    """The wizard's school finder: up to ``limit`` + 1 schools ``user`` files for (so the page
+    knows more matched) whose CDS code starts with ``text`` (an LEA's 7 digits list its
+    schools) or whose name or LEA's name contains it, by name; one query, whatever matches."""
+    digits = text.replace(" ", "").replace("-", "")
+    if digits.isdigit():
+        matches = Q(cds_code__startswith=digits)
+    else:
+        matches = Q(name__icontains=text) | Q(parent__name__icontains=text)
+    return list(filing.filing_schools(user).filter(matches)[: limit + 1])
+
+
+def case_students_for(user: User, case: Case) -> QuerySet[Student]:
+    """The students ``user`` may enter on ``case``: those they may see (U-4) at a school of the
+    case's LEA. CalTAC sees the whole state, and the LEA reads a case filed on its behalf as its
+    own: a student of another LEA on it would show that LEA's student to this one (F-10)."""
+    return students_for(user).filter(school__parent_id=case.lea_id)
+
+
+def case_to_change(user: User, pk: int) -> Case:
+    """The case ``user`` is about to change (a wizard step, the Students step, delete, withdraw):
+    404 when they may not see it, exactly like a missing case; 403 with the reason when they
+    see it but may not change it (`filing.case_refusal`: CDE reads, CalTAC changes only what
+    it filed on an LEA's behalf). One lookup, so every such page gives the same answer."""
+    case = case_for(user, pk)
+    refusal = filing.case_refusal(actor=user, case=case)
+    if refusal == filing.NO_SCHOOL:
+        # Someone who sees the case but files nowhere near it: CDE, which reviews (D-3).
+        refusal = "Only the LEA's coordinators of this case's program change it; you may read it."
+    if refusal:
+        raise PermissionDenied(refusal)
+    return case
 
 
 def _answers_in_words(case: Case) -> list[Answer]:

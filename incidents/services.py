@@ -39,12 +39,12 @@ from incidents.case_models import (
 )
 from incidents.models import Severity
 from incidents.pii import find_personal_information
-from incidents.queries import case_student_names, rules_catalog
+from incidents.queries import case_student_names, case_students_for, rules_catalog
 from stairs.vocabulary import CaseStatus, SsidInputType
 from students import dates
 from students.effects import event_add_notation
 from students.models import Student
-from students.queries import students_for, window_is_open
+from students.queries import window_is_open
 
 logger = logging.getLogger(__name__)
 
@@ -120,15 +120,10 @@ def _require_draft(case: Case) -> None:
 
 
 def _require_filer(actor: User, case: Case) -> None:
-    school = case.school
-    if school is None:
+    if case.school is None:
         raise ValidationError({"school": "Choose the school."})
-    refusal = filing.filing_refusal(
-        actor=actor,
-        school=school,
-        program=case.program or None,
-        incident=case.incident_type.code if case.incident_type else None,
-    )
+    # F-7 and A-RESTORE-1: the pages' rule, so a case filed on an LEA's behalf stays CalTAC's.
+    refusal = filing.case_refusal(actor=actor, case=case)
     if refusal:
         raise ValidationError({"school": refusal})
 
@@ -235,7 +230,7 @@ def case_set_students(
     )
     if input_type == SsidInputType.TYPED and len(wanted) > MAX_TYPED_SSIDS:
         raise ValidationError({"ssids": "With 11 or more students, upload the SSIDs in a file."})
-    found = {s.ssid: s for s in students_for(actor).filter(ssid__in=wanted)}
+    found = {s.ssid: s for s in case_students_for(actor, case).filter(ssid__in=wanted)}
     missing = [ssid for ssid in wanted if ssid not in found]
     if missing:
         raise ValidationError(

@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from incidents import filing, services, wizard
 from incidents.case_models import Case
-from incidents.queries import cases_for, rules_catalog
+from incidents.queries import case_students_for, case_to_change, rules_catalog
 from incidents.ssid_files import (
     TEMPLATE_CSV_NAME,
     TEMPLATE_XLSX_NAME,
@@ -39,7 +39,6 @@ from incidents.ssid_files import (
 from incidents.students_forms import StudentsForm, typed_ssids
 from incidents.upload_files import MAX_FILE_BYTES
 from stairs.vocabulary import SsidInputType
-from students.queries import students_for
 
 TEMPLATE = "incidents/wizard/students.html"
 FILE_FIELD = "ssid_file"
@@ -83,21 +82,9 @@ class BoundedUploadHandler(FileUploadHandler):
 
 
 def _draft(request: HttpRequest, pk: int) -> Case:
-    """The draft, if the user may see it and file it (a 404 otherwise, like a missing case)."""
-    case = get_object_or_404(
-        cases_for(request.user).select_related("incident_type", "school"), pk=pk
-    )
-    if case.is_draft and case.school is not None:
-        refusal = filing.filing_refusal(
-            actor=request.user,
-            school=case.school,
-            program=case.program or None,
-            incident=case.incident_type.code if case.incident_type else None,
-        )
-        if refusal:
-            # CDE reviewers see drafts but do not file them (F-7).
-            raise Http404
-    return case
+    """The draft, if the user may see it (else 404, like a missing case) and change it (else
+    403 with the reason): the wizard's other steps and the case's actions answer the same."""
+    return case_to_change(request.user, pk)
 
 
 def _case_students(case: Case) -> list[Any]:
@@ -240,7 +227,7 @@ def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
             "Upload a file instead."
         )
     elif ssids:
-        found = {s.ssid: s for s in students_for(request.user).filter(ssid__in=ssids)}
+        found = {s.ssid: s for s in case_students_for(request.user, case).filter(ssid__in=ssids)}
         problems += [
             f"SSID {ssid}: not found, or not in your schools."
             for ssid in ssids

@@ -8,6 +8,7 @@ answer is always shown, marked "answer only if ...", and ignored unless that ans
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -17,10 +18,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 
 from accounts.models import Organization, User
 from appeals.rules.catalog import FollowUpQuestion as QuestionFacts
 from incidents import filing
+from incidents.case_forms import SCHOOL_SELECT_MAX
 from incidents.case_models import Case, CaseStudent
 from incidents.models import IncidentType, Severity
 from incidents.pii import find_personal_information
@@ -106,10 +109,16 @@ def test_options(programs: Iterable[str]) -> dict[str, TestOption]:
     return options
 
 
-def _window_refusal(school: Organization, program: str, on: date) -> str | None:
-    """F-8, C-4: the incident date must fall inside the LEA's testing window for the program."""
+def _window_refusal(
+    school: Organization, program: str, on: date, *, on_behalf: bool = False
+) -> str | None:
+    """F-8, C-4: the incident date must fall inside the LEA's testing window for the program.
+    CalTAC, filing for an LEA (A-RESTORE-1), is told whose window it is."""
     if window_is_open(lea=school.parent_id, program=program, on=on):
         return None
+    lea, leas = (
+        (school.parent.name, f"{school.parent.name}'s") if on_behalf else ("Your LEA", "your LEA's")
+    )
     windows = TestingWindow.objects.filter(lea_id=school.parent_id, program=program).order_by(
         "start_date"
     )
@@ -118,10 +127,39 @@ def _window_refusal(school: Organization, program: str, on: date) -> str | None:
         for w in windows
     ]
     if not spans:
-        return f"Your LEA has no {program} testing window, so no case can be filed for it yet."
+        return f"{lea} has no {program} testing window, so no case can be filed for it yet."
     return (
-        f"The incident date is outside your LEA's {program} testing window "
+        f"The incident date is outside {leas} {program} testing window "
         f"({'; '.join(spans)}). Cases are reported within the window."
+    )
+
+
+CDS_CODE: Final = re.compile(r"^[0-9]{14}$")
+
+
+def _cds_code_field() -> forms.CharField:
+    return forms.CharField(
+        label="School CDS code",
+        max_length=20,  # 14 digits, and the dashes or spaces some write between their parts
+        help_text="The school's 14-digit County-District-School code.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "Give the school's CDS code, or find the school above."},
+    )
+
+
+class SchoolFinderForm(forms.Form):
+    """The first step's school finder, sent by GET (a search is a link): a CDS code or its
+    beginning (an LEA's first 7 digits list its schools), or part of a school's or LEA's name."""
+
+    q = forms.CharField(
+        label="School or LEA name, or CDS code",
+        min_length=2,
+        max_length=100,
+        help_text="For example “Alder”, or an LEA's first 7 CDS digits to list its schools.",
+        error_messages={
+            "required": "Type part of the school's or LEA's name, or a CDS code.",
+            "min_length": "Type at least 2 characters.",
+        },
     )
 
 
@@ -171,16 +209,33 @@ class IncidentForm(forms.Form):
         error_messages={"required": "Choose online or paper.", "invalid_choice": "Choose one."},
     )
 
-    def __init__(self, actor: User, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        actor: User,
+        *args: Any,
+        case: Case | None = None,
+        school_code: str = "",
+        **kwargs: Any,
+    ) -> None:
         if case is not None:
             kwargs.setdefault("initial", self.initial_for(case))
         super().__init__(*args, **kwargs)
         self.actor = actor
-        schools = filing.filing_schools(actor)
-        self.fields["school"].queryset = schools
-        school_list = list(schools[:2])
-        if len(school_list) == 1 and not self.initial.get("school"):
-            self.initial["school"] = school_list[0].pk
+        self.schools = schools = filing.filing_schools(actor)
+        # CalTAC files for any of the state's 10,000 schools, a large LEA for about 1,000: past
+        # SCHOOL_SELECT_MAX the school is typed as its CDS code, found with the page's school
+        # finder (no JavaScript needed), rather than picked from a select.
+        listed = [] if filing.files_on_behalf(actor) else list(schools[: SCHOOL_SELECT_MAX + 1])
+        self.typed_school = not listed or len(listed) > SCHOOL_SELECT_MAX
+        if self.typed_school:
+            self.fields["school"] = _cds_code_field()
+            code = school_code or (case.school.cds_code if case and case.school else "")
+            self.initial["school"] = code
+            self._name_school(code)
+        else:
+            self.fields["school"].queryset = schools
+            if len(listed) == 1 and not self.initial.get("school"):
+                self.initial["school"] = listed[0].pk
         if not self.initial.get("delivery"):
             self.initial["delivery"] = Delivery.ONLINE.value  # most tests are taken online
         self.options = test_options(filing.filing_programs(actor))
@@ -190,6 +245,33 @@ class IncidentForm(forms.Form):
         self.fields["test_part"].choices = [("", "Choose the test")] + [
             (Program(program).label, choices) for program, choices in groups.items()
         ]
+
+    def _name_school(self, code: str) -> None:
+        """A pre-filled CDS code (the draft's, or the one chosen in the finder) is named under
+        the box, so the agent sees which school it is before going on."""
+        if self.is_bound or not CDS_CODE.match(code):
+            return
+        school = self.schools.filter(cds_code=code).first()
+        if school is not None:
+            field = self.fields["school"]
+            # crispy renders help text as HTML: the names are data, so they are escaped.
+            named = escape(f"{school.name}, {school.parent.name}.")
+            field.help_text = f"<strong>{named}</strong> {field.help_text}"
+
+    def clean_school(self) -> Organization:
+        value = self.cleaned_data["school"]
+        if not self.typed_school:
+            return value
+        code = re.sub(r"[\s-]", "", value)
+        if not CDS_CODE.match(code):
+            raise ValidationError("A CDS code is 14 digits, for example 19647336012345.")
+        school = self.schools.filter(cds_code=code).first()
+        if school is None:
+            # F-10's spirit: a school out of scope reads like one that does not exist.
+            raise ValidationError(
+                f"No school you file for has the CDS code {code}. Find the school by name above."
+            )
+        return school
 
     @staticmethod
     def initial_for(case: Case) -> dict[str, Any]:
@@ -234,7 +316,12 @@ class IncidentForm(forms.Form):
         if refusal:
             self.add_error("test_part", refusal)
         elif data.get("incident_date"):
-            window = _window_refusal(school, assessment.program, data["incident_date"])
+            window = _window_refusal(
+                school,
+                assessment.program,
+                data["incident_date"],
+                on_behalf=filing.files_on_behalf(self.actor),
+            )
             if window:
                 self.add_error("incident_date", window)
         return data

@@ -25,18 +25,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import has_role
-from accounts.models import LEA_COORDINATOR_ROLES, SITE_COORDINATOR_ROLES, Role, RoleGrant, User
+from accounts.models import LEA_COORDINATOR_ROLES, SITE_COORDINATOR_ROLES, RoleGrant, User
 from incidents import filing, services, wizard
 from incidents.case_models import Case, CaseStudent
 from incidents.models import Severity
-from incidents.queries import case_student_names, cases_for, incident_types_for, rules_catalog
+from incidents.queries import (
+    case_student_names,
+    case_to_change,
+    cases_for,
+    filing_school_search,
+    incident_types_for,
+    rules_catalog,
+)
 from incidents.wizard_forms import (
+    CDS_CODE,
     ConfirmForm,
     DetailsForm,
     IncidentForm,
     IssueForm,
     PlanForm,
+    SchoolFinderForm,
     SelectForm,
 )
 from incidents.wizard_summary import confirm_summary
@@ -66,19 +74,14 @@ FIELD_STEPS = {
 
 
 def _require_filer(user: User) -> None:
-    """F-7: coordinators of a program file; test administrators and CDE reviewers do not.
-    CalTAC's filing on an LEA's behalf (A-RESTORE-1) comes with issue 9."""
-    if filing.filing_programs(user):
-        return
-    if has_role(user, Role.CALTAC_AGENT):
+    """F-7: coordinators of a program file, and CalTAC a Restore on an LEA's behalf
+    (A-RESTORE-1); test administrators and CDE reviewers do not."""
+    if not filing.filing_programs(user):
         raise PermissionDenied(
-            "This wizard files an LEA's own cases. CalTAC's Restore on an LEA's behalf "
-            "(a test reset in error) is not available here yet."
+            "Only LEA and site CAASPP or ELPAC coordinators file STAIRS cases, and CalTAC a "
+            "Restore on an LEA's behalf. A test administrator reports an incident to the site "
+            "coordinator."
         )
-    raise PermissionDenied(
-        "Only LEA and site CAASPP or ELPAC coordinators file STAIRS cases. A test "
-        "administrator reports an incident to the site coordinator."
-    )
 
 
 def _drafts(user: User) -> QuerySet[Case]:
@@ -86,18 +89,18 @@ def _drafts(user: User) -> QuerySet[Case]:
 
 
 def draft_step(*, submitted_to: str = "incidents:detail") -> Callable:
-    """A wizard step's view: signed in, a coordinator, the case in the user's scope (else 404);
-    a submitted case goes to ``submitted_to`` instead of its form."""
+    """A wizard step's view: signed in; the case in the user's scope (else 404) and theirs to
+    change (else 403, `queries.case_to_change`); a submitted case goes to ``submitted_to``
+    instead of its form."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @login_required
         @require_http_methods(["GET", "POST"])
         @wraps(view)
         def wrapper(request: HttpRequest, pk: int) -> HttpResponse:
-            case = get_object_or_404(_drafts(request.user), pk=pk)
+            case = case_to_change(request.user, pk)
             if not case.is_draft:
                 return redirect(submitted_to, pk=case.pk)
-            _require_filer(request.user)
             return view(request, case)
 
         return wrapper
@@ -179,12 +182,41 @@ def _earlier_step_missing(case: Case, slug: str) -> HttpResponse | None:
 # --- step 1 -------------------------------------------------------------------------------------
 
 
+SCHOOL_FINDER_MAX = 25  # matches listed at once; past it, the agent types more
+
+
+def _incident_page(request: HttpRequest, case: Case | None, form: IncidentForm) -> HttpResponse:
+    """Step 1's page; where the school is typed as a CDS code, with the school finder above the
+    form (a GET form: ``?q=`` lists matches, each linking back here with ``?school=<code>``)."""
+    extra: dict[str, Any] = {"on_behalf": filing.files_on_behalf(request.user)}
+    if form.typed_school:
+        finder = SchoolFinderForm(request.GET if "q" in request.GET else None)
+        matches = None
+        if finder.is_bound and finder.is_valid():
+            matches = filing_school_search(
+                request.user, finder.cleaned_data["q"], limit=SCHOOL_FINDER_MAX
+            )
+        extra.update(
+            school_finder=finder,
+            school_matches=matches[:SCHOOL_FINDER_MAX] if matches is not None else None,
+            more_schools=matches is not None and len(matches) > SCHOOL_FINDER_MAX,
+            finder_max=SCHOOL_FINDER_MAX,
+        )
+    return _render(request, case, "incident", "incidents/wizard/incident.html", form, **extra)
+
+
+def _school_code(request: HttpRequest) -> str:
+    """The CDS code chosen in the school finder (``?school=``), kept only if it looks like one."""
+    code = request.GET.get("school", "")
+    return code if CDS_CODE.match(code) else ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Step 1 without a draft yet: the draft is created on the first valid POST."""
     _require_filer(request.user)
-    form = IncidentForm(request.user, request.POST or None)
+    form = IncidentForm(request.user, request.POST or None, school_code=_school_code(request))
     if request.method == "POST" and form.is_valid():
         fields = form.draft_fields()
         try:
@@ -193,17 +225,19 @@ def new(request: HttpRequest) -> HttpResponse:
             _add_errors(form, err)
         else:
             return _onwards(request, case, "incident")
-    return _render(request, None, "incident", "incidents/wizard/incident.html", form)
+    return _incident_page(request, None, form)
 
 
 @draft_step()
 def step_incident(request: HttpRequest, case: Case) -> HttpResponse:
-    form = IncidentForm(request.user, request.POST or None, case=case)
+    form = IncidentForm(
+        request.user, request.POST or None, case=case, school_code=_school_code(request)
+    )
     if request.method == "POST" and form.is_valid():
         response = _save(request, case, "incident", form, form.draft_fields(case))
         if response is not None:
             return response
-    return _render(request, case, "incident", "incidents/wizard/incident.html", form)
+    return _incident_page(request, case, form)
 
 
 # --- step 2 -------------------------------------------------------------------------------------
@@ -213,7 +247,12 @@ def step_incident(request: HttpRequest, case: Case) -> HttpResponse:
 def step_issue(request: HttpRequest, case: Case) -> HttpResponse:
     if missing := _earlier_step_missing(case, "issue"):
         return missing
-    incidents = incident_types_for(case.test, case.part or None, case.delivery)
+    # F-7, A-RESTORE-1: CalTAC is offered the Restore incident alone, a coordinator never it.
+    incidents = [
+        incident
+        for incident in incident_types_for(case.test, case.part or None, case.delivery)
+        if filing.offers_incident(request.user, incident.code)
+    ]
     initial = {"incident_type": case.incident_type_id}
     form = IssueForm(incidents, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -386,11 +425,13 @@ def submitted(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("incidents:wizard_plan", pk=case.pk)
     appeals = list(case.appeals.select_related("student").order_by("pk"))
     not_filed = [row for row in _students(case) if not row.selected]
-    # N-1: the LEA coordinator is copied when a site coordinator submitted.
+    # N-1: the LEA coordinator is copied when a site coordinator submitted, or CalTAC on the
+    # LEA's behalf (case_emails.queue_submission_email).
     roles = set(
         RoleGrant.objects.filter(user_id=case.submitted_by_id).values_list("role", flat=True)
     )
-    lea_copied = bool(roles & SITE_COORDINATOR_ROLES) and not roles & LEA_COORDINATOR_ROLES
+    site_only = bool(roles & SITE_COORDINATOR_ROLES) and not roles & LEA_COORDINATOR_ROLES
+    lea_copied = site_only or case.filed_on_behalf
     return render(
         request,
         "incidents/submitted.html",

@@ -331,8 +331,7 @@ def test_a_submitted_case_lists_its_number_and_a_draft_its_id(
     [
         ("lea_coordinator", True, True),
         ("colleague", True, True),  # a site coordinator files for their school (F-7)
-        # CalTAC's Restore on an LEA's behalf (A-RESTORE-1) joins the wizard with issue 9.
-        ("caltac_agent", False, True),
+        ("caltac_agent", True, True),  # a Restore on an LEA's behalf (A-RESTORE-1)
         ("cde_reviewer", False, True),  # reviews, never files
         ("test_administrator", False, False),  # tells the site coordinator; sees no case
     ],

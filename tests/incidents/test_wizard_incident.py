@@ -187,11 +187,3 @@ def test_changing_the_test_clears_an_issue_that_no_longer_applies(client, lea_co
     client.post(url, step1(tree.school_a1, test_part="CAA_MATH"))
     case.refresh_from_db()
     assert case.test == "CAA_MATH" and case.incident_type is None and case.answers == {}
-
-
-def test_caltac_is_told_that_filing_on_behalf_is_not_here_yet(client, caltac_agent):
-    # rule F-7, rule A-RESTORE-1: CalTAC's Restore on behalf comes with the review pages (issue 9)
-    client.force_login(caltac_agent)
-    response = client.get(NEW)
-    assert response.status_code == 403
-    assert "Restore on an LEA" in response.content.decode()

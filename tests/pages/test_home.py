@@ -89,9 +89,9 @@ def test_cde_reviewer_and_caltac_agent_look_students_up(client, cde_reviewer, ca
     assert reverse("incidents:new") not in body  # CDE reviews; it does not file (F-7)
     body = _home(client, caltac_agent)
     assert _headings(body) == ["STAIRS cases", "Find a student", "Your account"]
-    # A Restore on an LEA's behalf (A-RESTORE-1) comes to the wizard with issue 9: until then
-    # CalTAC is not sent to a page that would refuse it.
-    assert reverse("incidents:new") not in body
+    # rule A-RESTORE-1: CalTAC files a Restore on an LEA's behalf through the wizard
+    assert reverse("incidents:new") in body
+    assert "file the Restore on the LEA's behalf" in body
     assert "On a call with an LEA coordinator" in body
 
 

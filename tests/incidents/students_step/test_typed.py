@@ -393,12 +393,26 @@ def test_a_colleague_at_the_school_may_fill_it_in(client, case, colleague):
     assert post(client, case, [pupil.ssid]).status_code == 302
 
 
-@pytest.mark.parametrize("persona", ["outsider", "test_administrator", "cde_reviewer"])
-def test_others_get_a_404_on_the_step_and_the_preview(client, case, persona, request):
+@pytest.mark.parametrize("persona", ["outsider", "test_administrator"])
+def test_who_may_not_see_the_case_gets_a_404_on_the_step_and_the_preview(
+    client, case, persona, request
+):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(step_url(case)).status_code == 404
     assert post(client, case, ["1234567890"]).status_code == 404
     assert htmx_post(client, case, "1234567890").status_code == 404
+    assert saved_ssids(case) == []
+
+
+@pytest.mark.parametrize("persona", ["cde_reviewer", "caltac_agent"])
+def test_a_reader_of_the_case_gets_a_403_on_the_step_and_the_preview(
+    client, case, persona, request
+):
+    # rule F-7, D-3: CDE reads every case and CalTAC the LEA's own: neither fills it in
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(step_url(case)).status_code == 403
+    assert post(client, case, ["1234567890"]).status_code == 403
+    assert htmx_post(client, case, "1234567890").status_code == 403
     assert saved_ssids(case) == []
 
 
