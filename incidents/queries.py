@@ -157,6 +157,19 @@ def cases_for(user: User) -> QuerySet[Case]:
     return Case.objects.filter(visible)
 
 
+def appeals_for(user: User) -> QuerySet[Appeal]:
+    """The appeals ``user`` may see (issue 9, item 10): those of the submitted cases of
+    ``cases_for``, the one definition of what a user sees. CDE and CalTAC see every appeal; a
+    coordinator the appeals of their program's cases at their LEA or school; test
+    administrators none. Every list, decision page, export and bulk action starts here."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Appeal.objects.all()
+    if scope.is_empty:
+        return Appeal.objects.none()
+    return Appeal.objects.filter(case__in=cases_for(user))
+
+
 # --- Search STAIRS, the log and the case page (issue 8, parts 7-9) -----------------------------
 
 # The sortable columns of Search STAIRS: key -> ordering. Each ends on the primary key, so a

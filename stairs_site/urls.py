@@ -8,5 +8,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("students/", include("students.urls")),
     path("cases/", include("incidents.urls")),
+    # Issue 9: the reviewers' queues and decisions; Search Appeals and its report.
+    path("review/", include("incidents.review_urls")),
+    path("appeals/", include("incidents.appeal_urls")),
     path("admin/", admin.site.urls),
 ]
