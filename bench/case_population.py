@@ -1,12 +1,14 @@
-"""The benchmark's STAIRS cases: 150,000 cases of the 2026-27 school year with 400,000 case
-students, an appeal per selected case student and a timeline row per case, drawn by
+"""The benchmark's STAIRS cases: 150,000 cases of the 2026-27 school year with 450,000 case
+students, an appeal per selected case student (about 415,000) with its timeline, a timeline row
+per case, and the reviewers who decide them (40 CDE reviewers and 60 CalTAC agents), drawn by
 ``CaseGenerator`` from one ``random.Random(CASE_SEED)`` in a fixed order. Pure: no Django, no
 database; ``bench/generate.py`` reads the students it needs and writes the rows with COPY.
 
 Shape:
 - Cases per school in proportion to its students (the big LEA files 10% of them).
-- Statuses as a busy autumn leaves them: 5% drafts, 55% completed (a third of them improprieties
-  with no appeal, F-2), the rest waiting for CalTAC or CDE, some partly decided.
+- Statuses as a busy autumn leaves them: 5% drafts, 86.5% completed (a third of them
+  improprieties with no appeal, F-2), the rest waiting for CalTAC or CDE, some partly decided:
+  most appeals decided, about 50,000 open.
 - Students per case: one for most, a handful often, 11 to 40 (an upload, F-3) for some, up to
   500 for a few; exactly ``case_students`` in all. The students of a case are distinct students
   of its school in its grade; the test event is linked afterwards by generate.py (the student's
@@ -14,6 +16,15 @@ Shape:
 - Each appeal follows the incident's outcome in domain.md's catalog (Reset and Re-open for
   CalTAC, Invalidate and Grace Period Extension for CDE, the latter pending approval, A-1), and
   its status follows the case's (``incidents.transitions.case_status_for``).
+- Each decided appeal has its moment and reviewer (approved, rejected by its team with a
+  reason, rejected by the system with the reason the system gives, or withdrawn); about 40% of
+  the open ones are claimed by a reviewer of their team; a Grace Period Extension is sometimes
+  approved for filing already (A-1, then pending). An appeal past due while open was flagged
+  overdue a minute after its due moment, except a quarter of the open ones past due at
+  ``DATA_MOMENT`` (the sweep of a beat that has not run yet: the overdue benchmark's work).
+- The appeal timeline follows: filed, approved for filing, assigned, overdue, decided or
+  withdrawn, each at its moment. ``filed_state`` is left empty here: generate_cases.py fills it
+  from the linked test event as it was at receipt.
 - Case numbers YYYY-NNNNNN in order of submission; drafts have none.
 """
 
@@ -22,31 +33,50 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from appeals.business_days import appeal_due_at
-from bench.population import BENCH_EMAIL_DOMAIN, BIG_LEA_ID, DATA_DAY
+from bench.population import (
+    BENCH_EMAIL_DOMAIN,
+    BIG_LEA_ID,
+    CALTAC_ID,
+    DATA_DAY,
+    STATE_ID,
+)
+from stairs.vocabulary import AppealStatus, AppealType, Reviewer
 from students.dates import PACIFIC
 
-CASE_VERSION = 2  # bump when the shape changes: the cases are then generated again
+CASE_VERSION = 3  # bump when the shape changes: the cases are then generated again
 CASE_SEED = 20261201
 DEFAULT_CASES = 150_000
-DEFAULT_CASE_STUDENTS = 400_000
+DEFAULT_CASE_STUDENTS = 450_000
 SCHOOL_YEAR = 2026
 FIRST_INCIDENT_DAY = date(2026, 8, 24)  # every bench LEA's CAASPP window is open from 08-17
 LAST_INCIDENT_DAY = DATA_DAY
 FILER_ID_BASE = 1000  # user id of the filer of LEA n: FILER_ID_BASE + n; the big LEA's is user 1
 SB_GRADES = (3, 4, 5, 6, 7, 8, 11)
+# The moment the data describes (the services' benchmarks run at it): the generated decisions,
+# claims and overdue flags are as they stood then.
+DATA_MOMENT = datetime(2026, 11, 25, 10, 0, tzinfo=PACIFIC)
+# The reviewers: user ids REVIEWER_ID_BASE + 1.. (CDE first, then CalTAC); the bench's CDE
+# reviewer (user 3, bench/population.py) is one of CDE's too.
+REVIEWER_ID_BASE = 5000
+CDE_REVIEWERS = 40
+CALTAC_AGENTS = 60
+BENCH_CDE_REVIEWER_ID = 3
+CLAIMED_SHARE = 0.4  # of the open appeals
+PREAPPROVED_SHARE = 0.4  # of the open Grace Period Extensions (A-1)
+UNFLAGGED_SHARE = 0.25  # of the open appeals past due at DATA_MOMENT
 
 # (status, weight in percent)
 STATUSES = (
     ("DRAFT", 5),
-    ("COMPLETED", 55),
-    ("PENDING_CALTAC_APPROVAL", 20),
-    ("PENDING_CDE_APPROVAL", 12),
-    ("PARTIAL_CALTAC_APPROVAL", 4),
-    ("PARTIAL_CDE_APPROVAL", 4),
+    ("COMPLETED", 86.5),
+    ("PENDING_CALTAC_APPROVAL", 3),
+    ("PENDING_CDE_APPROVAL", 2.5),
+    ("PARTIAL_CALTAC_APPROVAL", 1.5),
+    ("PARTIAL_CDE_APPROVAL", 1.5),
 )
 
 
@@ -116,7 +146,20 @@ PLAN = "Test administrators reviewed the procedures with the site coordinator."
 CALL = "Called the CDE and CalTAC before filing."
 # Students of a case: (smallest, largest, weight in per mille) of the cases that have any.
 SIZES = ((1, 1, 580), (2, 5, 320), (6, 10, 65), (11, 40, 30), (41, 200, 4.5), (201, 500, 0.5))
-DECIDED = (("APPROVED", 85), ("REJECTED", 10), ("WITHDRAWN", 5))
+DECIDED = (("APPROVED", 80), ("REJECTED", 10), ("REJECTED_BY_SYSTEM", 5), ("WITHDRAWN", 5))
+APPROVALS = ("Approved.", "Approved: the incident and the test event match the rule.")
+REJECTIONS = (
+    "The incident described does not meet the rule for this appeal.",
+    "The test event shows the student finished the test normally.",
+    "Duplicate of an appeal already decided for this student.",
+    "The school's plan of action does not address the incident.",
+)
+SYSTEM_REJECTION = (
+    "The test changed since the case was filed (status: in progress → expired), so the decision"
+    " the rules made then may no longer hold. Resubmit the appeal to have it decided on the test"
+    " as it is now."
+)
+WITHDRAWALS = "The school found the student had not been affected."
 
 CASE_COLUMNS = (
     "id",
@@ -163,6 +206,7 @@ CASE_STUDENT_COLUMNS = (
     "added_at",
 )
 APPEAL_COLUMNS = (
+    "id",
     "case_id",
     "student_id",
     "appeal_type",
@@ -175,6 +219,28 @@ APPEAL_COLUMNS = (
     "due_at",
     "created_at",
     "updated_at",
+    "dei_only",
+    "notation",
+    "exception",
+    "filed_state",
+    "decision_reason",
+    "claimed_by_id",
+    "claimed_at",
+    "preapproved_at",
+    "preapproved_by_id",
+    "decided_at",
+    "decided_by_id",
+    "overdue_at",
+)
+APPEAL_EVENT_COLUMNS = (
+    "appeal_id",
+    "actor_id",
+    "at",
+    "kind",
+    "from_status",
+    "to_status",
+    "detail",
+    "reason",
 )
 CASE_EVENT_COLUMNS = (
     "case_id",
@@ -209,6 +275,9 @@ class Cases:
     case_events: list[tuple]
     users: list[tuple]  # (id, email, full_name, lea_id): one filer per LEA but the big one
     last_number: int
+    appeal_events: list[tuple] = field(default_factory=list)
+    # (id, email, full_name, role, organization id): the generated reviewers
+    reviewers: list[tuple] = field(default_factory=list)
 
 
 def filer_for(lea_id: int) -> int:
@@ -219,13 +288,48 @@ def _ts(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(sep=" ")
 
 
-def _due_on(received: datetime, cache: dict[date, str]) -> str:
+def _due_on(received: datetime, cache: dict[date, datetime]) -> datetime:
     """The stored due moment of an appeal received at ``received`` (A-2, as appeal_create
     computes it; the bench has no closure days): computed once per day of receipt."""
     day = received.astimezone(PACIFIC).date()
     if day not in cache:
-        cache[day] = _ts(appeal_due_at(received))
+        cache[day] = appeal_due_at(received)
     return cache[day]
+
+
+def reviewer_users() -> list[tuple]:
+    """(id, email, full_name, role, organization id) of the generated reviewers."""
+    found = []
+    for n in range(1, CDE_REVIEWERS + 1):
+        found.append(
+            (
+                REVIEWER_ID_BASE + n,
+                f"cde.reviewer.{n:02d}@{BENCH_EMAIL_DOMAIN}",
+                f"Bench CDE Reviewer {n:02d}",
+                "CDE_REVIEWER",
+                STATE_ID,
+            )
+        )
+    for n in range(1, CALTAC_AGENTS + 1):
+        found.append(
+            (
+                REVIEWER_ID_BASE + CDE_REVIEWERS + n,
+                f"caltac.agent.{n:02d}@{BENCH_EMAIL_DOMAIN}",
+                f"Bench CalTAC Agent {n:02d}",
+                "CALTAC_AGENT",
+                CALTAC_ID,
+            )
+        )
+    return found
+
+
+def team_ids() -> dict[str, list[int]]:
+    """The user ids of each reviewer team: the generated reviewers, and the bench CDE reviewer
+    (bench/population.py CDE_REVIEWER) in CDE's."""
+    teams: dict[str, list[int]] = {"CDE": [BENCH_CDE_REVIEWER_ID], "CALTAC": []}
+    for uid, _, _, role, _ in reviewer_users():
+        teams["CDE" if role == "CDE_REVIEWER" else "CALTAC"].append(uid)
+    return teams
 
 
 class CaseGenerator:
@@ -244,6 +348,9 @@ class CaseGenerator:
         self.total_cases = cases
         self.total_students = case_students
         self.days = (LAST_INCIDENT_DAY - FIRST_INCIDENT_DAY).days + 1
+        self.teams = team_ids()
+        self.names = {uid: name for uid, _, name, _, _ in reviewer_users()}
+        self.names[BENCH_CDE_REVIEWER_ID] = "Bench CDE Reviewer"
 
     def _pick(self, table):
         weights = list(itertools.accumulate(w for *_, w in table))
@@ -305,10 +412,10 @@ class CaseGenerator:
 
     def _rows(self, plans, sizes) -> Cases:
         rng = self.rng
-        cases, case_students, appeals, events = [], [], [], []
+        cases, case_students, appeals, events, appeal_events = [], [], [], [], []
         submissions = []  # (submitted_at, case index) to number in order of submission
         rows = []
-        due_by_day: dict[date, str] = {}
+        due_by_day: dict[date, datetime] = {}
         for index, ((status, school, grade, incident, test, part, _), n) in enumerate(
             zip(plans, sizes, strict=True)
         ):
@@ -351,7 +458,7 @@ class CaseGenerator:
                 else:
                     appeal_statuses.append(open_status)
             ts_submitted = None if draft else _ts(submitted)
-            ts_due = None if draft else _due_on(submitted, due_by_day)
+            due = None if draft else _due_on(submitted, due_by_day)
             ts_created = _ts(created)
             updated = _ts(submitted + timedelta(days=2)) if status != "DRAFT" else ts_created
             rows.append(
@@ -408,21 +515,16 @@ class CaseGenerator:
                     )
                 )
                 if appeal_status is not None:
-                    appeals.append(
-                        (
-                            case_id,
-                            student_id,
-                            incident.appeal,
-                            incident.reviewer,
-                            appeal_status,
-                            "f",
-                            incident.rule,
-                            incident.reason,
-                            ts_submitted,
-                            ts_due,
-                            ts_submitted,
-                            updated,
-                        )
+                    self._appeal(
+                        appeals,
+                        appeal_events,
+                        case_id=case_id,
+                        student_id=student_id,
+                        incident=incident,
+                        status=appeal_status,
+                        filer=filer,
+                        received=submitted,
+                        due=due,
                     )
             if draft:
                 events.append((case_id, filer, ts_created, "CREATED", "", "", "Draft created.", ""))
@@ -461,4 +563,169 @@ class CaseGenerator:
             for lea_id in sorted({s.lea_id for s in self.schools})
             if lea_id != BIG_LEA_ID
         ]
-        return Cases(cases, case_students, appeals, events, users, len(submissions))
+        reviewers = reviewer_users()
+        return Cases(
+            cases, case_students, appeals, events, users, len(submissions), appeal_events, reviewers
+        )
+
+    def _appeal(
+        self,
+        appeals: list[tuple],
+        timeline: list[tuple],
+        *,
+        case_id: int,
+        student_id: int,
+        incident: Incident,
+        status: str,
+        filer: int,
+        received: datetime,
+        due: datetime,
+    ) -> None:
+        """One appeal row, its review as of DATA_MOMENT, and its timeline rows."""
+        rng = self.rng
+        appeal_id = len(appeals) + 1
+        team = self.teams[incident.reviewer]
+        gpe = incident.appeal == "GRACE_PERIOD_EXTENSION"
+        first = "PENDING_APPROVAL" if gpe else "PENDING"
+        kind = AppealType(incident.appeal).label
+        team_label = Reviewer(incident.reviewer).label
+        timeline.append(
+            (
+                appeal_id,
+                filer,
+                _ts(received),
+                "CREATED",
+                "",
+                first,
+                f"{kind} filed; {team_label} decides.",
+                incident.reason,
+            )
+        )
+        is_open = status in ("PENDING", "PENDING_APPROVAL")
+        # The moment it left the queue (or DATA_MOMENT for an open one).
+        if is_open:
+            closed = None
+        else:
+            closed = received + timedelta(hours=1 + rng.random() * 24 * 6)
+            closed = min(closed, max(received + timedelta(minutes=10), DATA_MOMENT))
+        preapproved_at = preapproved_by = None
+        if gpe and (
+            status in ("APPROVED", "REJECTED_BY_SYSTEM")
+            or (is_open and rng.random() < PREAPPROVED_SHARE)
+        ):
+            preapproved_by = rng.choice(self.teams["CDE"])
+            span = ((closed or DATA_MOMENT) - received).total_seconds()
+            preapproved_at = received + timedelta(seconds=max(60, span * rng.random() * 0.5))
+            status = "PENDING" if is_open else status
+            timeline.append(
+                (
+                    appeal_id,
+                    preapproved_by,
+                    _ts(preapproved_at),
+                    "PREAPPROVED",
+                    "PENDING_APPROVAL",
+                    "PENDING",
+                    "Approved for filing by CDE (A-1); CDE now decides it.",
+                    "",
+                )
+            )
+        claimed_by = claimed_at = None
+        if is_open and rng.random() < CLAIMED_SHARE:
+            claimed_by = rng.choice(team)
+            claimed_at = min(received + timedelta(minutes=1 + rng.random() * 60 * 24), DATA_MOMENT)
+            claimed_at = max(claimed_at, received + timedelta(minutes=1))
+            timeline.append(
+                (
+                    appeal_id,
+                    None,
+                    _ts(claimed_at),
+                    "ASSIGNED",
+                    status,
+                    status,
+                    f"Assigned to {self.names[claimed_by]} by workload.",
+                    "",
+                )
+            )
+        overdue_at = None
+        flag = due + timedelta(seconds=30 + int(rng.random() * 30))
+        if (closed or DATA_MOMENT) > flag and (not is_open or rng.random() >= UNFLAGGED_SHARE):
+            overdue_at = flag
+            at_flag = "PENDING" if preapproved_at and preapproved_at < flag else first
+            timeline.append(
+                (
+                    appeal_id,
+                    None,
+                    _ts(flag),
+                    "OVERDUE",
+                    at_flag,
+                    at_flag,
+                    "Past its due date: four business days after receipt (A-2).",
+                    "",
+                )
+            )
+        decided_at = decided_by = None
+        reason = ""
+        if not is_open:
+            before = "PENDING" if preapproved_at is not None else first
+            if status == "WITHDRAWN":
+                timeline.append(
+                    (
+                        appeal_id,
+                        filer,
+                        _ts(closed),
+                        "STATUS_CHANGED",
+                        before,
+                        status,
+                        f"{AppealStatus(before).label} → Withdrawn",
+                        WITHDRAWALS,
+                    )
+                )
+            else:
+                decided_at = closed
+                if status == "REJECTED_BY_SYSTEM":
+                    reason = SYSTEM_REJECTION
+                else:
+                    decided_by = rng.choice(team)
+                    reason = rng.choice(APPROVALS if status == "APPROVED" else REJECTIONS)
+                timeline.append(
+                    (
+                        appeal_id,
+                        decided_by,
+                        _ts(closed),
+                        "DECIDED",
+                        before,
+                        status,
+                        f"{AppealStatus(before).label} → {AppealStatus(status).label}",
+                        reason,
+                    )
+                )
+        stamp = _ts
+        appeals.append(
+            (
+                appeal_id,
+                case_id,
+                student_id,
+                incident.appeal,
+                incident.reviewer,
+                status,
+                "f",
+                incident.rule,
+                incident.reason,
+                stamp(received),
+                stamp(due),
+                stamp(received),
+                stamp(max(m for m in (received, closed, claimed_at, preapproved_at) if m)),
+                "f",
+                "f",
+                "f",
+                "{}",
+                reason,
+                claimed_by,
+                claimed_at and stamp(claimed_at),
+                preapproved_at and stamp(preapproved_at),
+                preapproved_by,
+                decided_at and stamp(decided_at),
+                decided_by,
+                overdue_at and stamp(overdue_at),
+            )
+        )

@@ -1,6 +1,7 @@
-"""The benchmark's STAIRS cases written into the bench database with COPY: 150,000 cases, 400,000
-case students, their appeals and a timeline row per case, as ``bench/case_population.py`` draws
-them, on the students that ``bench/generate.py`` wrote.
+"""The benchmark's STAIRS cases written into the bench database with COPY: 150,000 cases, 450,000
+case students, their appeals (about 415,000, most decided) with their timelines, a timeline row
+per case, and the 100 reviewers with their role grants, as ``bench/case_population.py`` draws
+them, on the students that ``bench/generate.py`` wrote (the database is migrated first).
 
     python bench/generate.py                 # the students, then the cases
     python bench/generate_cases.py --fresh   # the cases again, the students kept
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.case_population import (  # noqa: E402
     APPEAL_COLUMNS,
+    APPEAL_EVENT_COLUMNS,
     CASE_COLUMNS,
     CASE_EVENT_COLUMNS,
     CASE_SEED,
@@ -38,7 +40,7 @@ from bench.case_population import (  # noqa: E402
     CaseGenerator,
     School,
 )
-from bench.generate import _copy, bench_url  # noqa: E402
+from bench.generate import _copy, bench_url, migrate  # noqa: E402
 from bench.population import LOADED_AT  # noqa: E402
 
 
@@ -64,6 +66,21 @@ USER_COLUMNS = (
     "agreement_signed_at",
     "affidavit_signed_at",
 )
+# appeals/review.py event_facts of the event at receipt, as JSON: its status (an open test past
+# its expiry counts as expired, TestEvent.effective_status), questions completed, and the expiry
+# in UTC as Python's isoformat writes it (microseconds only when there are some).
+FILED_STATE = (
+    ", filed_state = jsonb_build_object("
+    "'status', CASE WHEN e.status IN ('IN_PROGRESS', 'PAUSED') AND e.expires_at IS NOT NULL"
+    " AND x.received_at > e.expires_at THEN 'EXPIRED' ELSE e.status END,"
+    " 'questions_completed', e.questions_completed,"
+    " 'expires_at', CASE WHEN e.expires_at IS NULL THEN NULL"
+    " WHEN extract(microseconds FROM e.expires_at)::int % 1000000 = 0"
+    " THEN to_char(e.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || '+00:00'"
+    " ELSE to_char(e.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00'"
+    " END)"
+)
+
 # --- the STAIRS cases (bench/case_population.py) ---------------------------------------------
 
 CASE_TABLES = (
@@ -115,32 +132,34 @@ def write_cases(url: str, *, cases: int, case_students: int, log=print) -> CaseC
         log(f"{time.perf_counter() - start:5.0f} s  drew {len(made.cases):,} cases")
         users = [
             (uid, "!", False, email, name, "", True, False, LOADED_AT, LOADED_AT, LOADED_AT)
-            for uid, email, name, _ in made.users
+            for uid, email, name, *_ in (*made.users, *made.reviewers)
         ]
         _copy(cur, "accounts_user", USER_COLUMNS, users)
         grants = [
             ("LEA_CAASPP_COORDINATOR", LOADED_AT, lea_id, uid) for uid, _, _, lea_id in made.users
-        ]
+        ] + [(role, LOADED_AT, org_id, uid) for uid, _, _, role, org_id in made.reviewers]
         _copy(
             cur, "accounts_rolegrant", ("role", "granted_at", "organization_id", "user_id"), grants
         )
         _copy(cur, "incidents_case", CASE_COLUMNS, made.cases)
         _copy(cur, "incidents_casestudent", CASE_STUDENT_COLUMNS, made.case_students)
         _copy(cur, "appeals_appeal", APPEAL_COLUMNS, made.appeals)
+        _copy(cur, "appeals_appealevent", APPEAL_EVENT_COLUMNS, made.appeal_events)
         _copy(cur, "incidents_caseevent", CASE_EVENT_COLUMNS, made.case_events)
         log(f"{time.perf_counter() - start:5.0f} s  copied; linking the test events")
         # Each case student's and appeal's test event: the student's event of the case's test
         # and part in its school year (NULL when the student has none, as filing would find).
-        for table in ("incidents_casestudent", "appeals_appeal"):
+        # An appeal also keeps the event's facts at receipt (appeals/services.py filed_state).
+        for table, extra in (("incidents_casestudent", ""), ("appeals_appeal", FILED_STATE)):
             cur.execute(
                 sql.SQL(
-                    "UPDATE {t} x SET test_event_id = e.id"
+                    "UPDATE {t} x SET test_event_id = e.id{extra}"
                     " FROM incidents_case c, students_assessment a, students_assessmentpart p,"
                     " students_testevent e"
                     " WHERE c.id = x.case_id AND a.code = c.test AND p.assessment_id = a.id"
                     " AND p.code = c.part AND e.part_id = p.id AND e.student_id = x.student_id"
                     " AND e.school_year = c.school_year"
-                ).format(t=sql.Identifier(table))
+                ).format(t=sql.Identifier(table), extra=sql.SQL(extra))
             )
         cur.execute(
             "INSERT INTO incidents_casenumbercounter (school_year, last_number) VALUES (%s, %s)",
@@ -190,6 +209,7 @@ def ensure_cases(
 ) -> CaseCounts:
     """The generated cases, unless the bench database already holds the same ones."""
     url = bench_url(url)
+    migrate(url)  # the appeal columns of a newer migration, before anything reads or writes
     with psycopg.connect(url) as conn:
         row = None
         if conn.execute("SELECT to_regclass('bench_cases')").fetchone()[0] is not None:

@@ -11,11 +11,14 @@ from datetime import datetime
 from appeals.business_days import appeal_due_at
 from bench.case_population import (
     APPEAL_COLUMNS,
+    APPEAL_EVENT_COLUMNS,
     CASE_COLUMNS,
     CASE_STUDENT_COLUMNS,
+    DATA_MOMENT,
     CaseGenerator,
     School,
     _ts,
+    team_ids,
 )
 from incidents.case_models import NUMBER_PATTERN
 from incidents.transitions import case_status_for
@@ -86,13 +89,80 @@ def test_rows_keep_the_constraints():
     assert all(r[cs["appealable"]] == "t" for r in made.case_students if r[cs["selected"]] == "t")
     ap = {name: i for i, name in enumerate(APPEAL_COLUMNS)}
     for appeal in made.appeals:
-        # appeal_approval_first and appeal_untyped_is_cde
-        if appeal[ap["appeal_type"]] == "GRACE_PERIOD_EXTENSION":
-            assert appeal[ap["status"]] != "PENDING"
+        # appeal_untyped_is_cde
         assert appeal[ap["appeal_type"]] or appeal[ap["reviewer"]] == "CDE"
         # rule A-2: due_at is NOT NULL, the end of the fourth business day after receipt
         received = datetime.fromisoformat(appeal[ap["received_at"]])
         assert appeal[ap["due_at"]] == _ts(appeal_due_at(received))
+        status = appeal[ap["status"]]
+        # appeal_decided_has_time, appeal_rejection_has_reason
+        if status not in ("PENDING", "PENDING_APPROVAL", "WITHDRAWN"):
+            assert appeal[ap["decided_at"]] is not None
+        if status.startswith("REJECTED"):
+            assert appeal[ap["decision_reason"]]
+        # appeal_approval_first: a pending Grace Period Extension was approved for filing
+        if appeal[ap["appeal_type"]] == "GRACE_PERIOD_EXTENSION" and status == "PENDING":
+            assert appeal[ap["preapproved_at"]] and appeal[ap["preapproved_by_id"]]
+        assert appeal[ap["filed_state"]] == "{}"  # filled from the test event by SQL
+
+
+def _appeals(made) -> list[dict]:
+    return [dict(zip(APPEAL_COLUMNS, row, strict=True)) for row in made.appeals]
+
+
+def test_state_mix_most_decided_some_open_claimed_and_past_due():
+    made = _generate(4_000, 12_000)
+    appeals = _appeals(made)
+    statuses = Counter(a["status"] for a in appeals)
+    open_ = [a for a in appeals if a["status"] in ("PENDING", "PENDING_APPROVAL")]
+    assert 0.06 < len(open_) / len(appeals) < 0.2
+    assert statuses["APPROVED"] > len(appeals) / 2
+    for status in ("REJECTED_BY_CDE", "REJECTED_BY_CALTAC", "REJECTED_BY_SYSTEM", "WITHDRAWN"):
+        assert statuses[status] > 0
+    claimed = [a for a in open_ if a["claimed_by_id"]]
+    assert 0.3 < len(claimed) / len(open_) < 0.5
+    # Claimed and decided by a reviewer of the appeal's team (by system: nobody).
+    teams = team_ids()
+    for a in appeals:
+        for who in ("claimed_by_id", "decided_by_id"):
+            assert a[who] is None or a[who] in teams[a["reviewer"]]
+        assert (a["decided_by_id"] is None) == (
+            a["status"] in ("PENDING", "PENDING_APPROVAL", "WITHDRAWN", "REJECTED_BY_SYSTEM")
+        )
+    # rule A-2: the overdue flag follows the due moment; some past due are not flagged yet.
+    moment = _ts(DATA_MOMENT)
+    unflagged = [a for a in open_ if a["due_at"] < moment and a["overdue_at"] is None]
+    flagged = [a for a in appeals if a["overdue_at"] is not None]
+    assert unflagged and flagged
+    assert all(a["overdue_at"] > a["due_at"] for a in flagged)
+    assert all(a["due_at"] < moment for a in flagged if a in open_)
+
+
+def test_appeal_timeline_follows_each_appeal():
+    made = _generate()
+    appeals = {a["id"]: a for a in _appeals(made)}
+    assert sorted(appeals) == list(range(1, len(appeals) + 1))  # ids in COPY order
+    ev = {name: i for i, name in enumerate(APPEAL_EVENT_COLUMNS)}
+    kinds: dict[int, list[str]] = {}
+    for row in made.appeal_events:
+        kinds.setdefault(row[ev["appeal_id"]], []).append(row[ev["kind"]])
+    for pk, appeal in appeals.items():
+        seen = Counter(kinds[pk])
+        assert seen["CREATED"] == 1
+        decided = appeal["decided_at"] is not None
+        assert seen["DECIDED"] == (1 if decided else 0)
+        assert seen["STATUS_CHANGED"] == (1 if appeal["status"] == "WITHDRAWN" else 0)
+        assert seen["OVERDUE"] == (1 if appeal["overdue_at"] else 0)
+        assert seen["ASSIGNED"] == (1 if appeal["claimed_by_id"] else 0)
+        assert seen["PREAPPROVED"] == (1 if appeal["preapproved_at"] else 0)
+
+
+def test_reviewers_have_their_team_roles():
+    made = _generate(200, 500)
+    roles = Counter(role for _, _, _, role, _ in made.reviewers)
+    assert roles == {"CDE_REVIEWER": 40, "CALTAC_AGENT": 60}
+    filers = {uid for uid, *_ in made.users}
+    assert not filers & {uid for uid, *_ in made.reviewers}
 
 
 def test_case_status_follows_its_appeals():
