@@ -9,9 +9,12 @@ from typing import Any
 from bench.live import BenchFailure
 
 
-def explain_pages(pages: list[Any], people: dict[str, Any]) -> dict[tuple[str, str], str]:
+def explain_pages(
+    pages: list[Any], people: dict[str, Any], *, touching: str = "incidents_case"
+) -> dict[tuple[str, str], str]:
     """Each page once more through Django's test Client in this process, its SQL kept,
-    then EXPLAIN ANALYZE of its slowest query: {(persona, label): "ms, access path"}."""
+    then EXPLAIN ANALYZE of its slowest query reading the table ``touching``:
+    {(persona, label): "ms, access path"}."""
     from django.db import connection
     from django.test import Client
 
@@ -40,7 +43,7 @@ def explain_pages(pages: list[Any], people: dict[str, Any]) -> dict[tuple[str, s
         slowest = (0.0, "", "")
         with connection.cursor() as cursor:
             for sql, params in captured:
-                if not sql.lstrip().upper().startswith("SELECT") or "incidents_case" not in sql:
+                if not sql.lstrip().upper().startswith("SELECT") or touching not in sql:
                     continue
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
