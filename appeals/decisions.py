@@ -162,7 +162,8 @@ def appeal_claim(*, appeal: Appeal, actor: User) -> Appeal:
     appeal = _lock_one(appeal)
     if not appeal.is_open:
         raise ValidationError(
-            transitions.refusal(Action.REJECT, appeal.status).replace("rejected", "claimed")
+            f"This appeal is {AppealStatus(appeal.status).label.lower()}, so there is nothing "
+            "left to review."
         )
     _require_reviewer(appeal, actor)
     if appeal.claimed_by_id == actor.pk:
