@@ -162,7 +162,8 @@ def appeal_claim(*, appeal: Appeal, actor: User) -> Appeal:
     appeal = _lock_one(appeal)
     if not appeal.is_open:
         raise ValidationError(
-            transitions.refusal(Action.REJECT, appeal.status).replace("rejected", "claimed")
+            f"This appeal is {AppealStatus(appeal.status).label.lower()}, so there is nothing "
+            "left to review."
         )
     _require_reviewer(appeal, actor)
     if appeal.claimed_by_id == actor.pk:
@@ -256,7 +257,18 @@ def appeal_preapprove(*, appeal: Appeal, actor: User, reason: str = "") -> Appea
     return appeal
 
 
-def _system_refusal(appeal: Appeal, choice: review.Choice, now: datetime) -> str | None:
+def _window_open(case: models.Model, now: datetime, memo: dict[tuple, bool]) -> bool:
+    """The LEA's window for the case's program today, read once per LEA and program in a bulk
+    decision (``memo``)."""
+    key = (case.lea_id, case.program)
+    if key not in memo:
+        memo[key] = window_is_open(lea=case.lea_id, program=case.program, on=local_date(now))
+    return memo[key]
+
+
+def _system_refusal(
+    appeal: Appeal, choice: review.Choice, now: datetime, windows: dict[tuple, bool]
+) -> str | None:
     """Why the test no longer allows the approved effect, before trying it: the LEA's window
     closed for an effect that gives testing time (A-3, C-4), or the test changed since filing."""
     event = appeal.test_event
@@ -265,9 +277,7 @@ def _system_refusal(appeal: Appeal, choice: review.Choice, now: datetime) -> str
     if choice.exception:
         return None
     case = appeal.case
-    if choice.appeal_type in _NEEDS_OPEN_WINDOW and not window_is_open(
-        lea=case.lea_id, program=case.program, on=local_date(now)
-    ):
+    if choice.appeal_type in _NEEDS_OPEN_WINDOW and not _window_open(case, now, windows):
         return (
             f"The LEA's {case.program} testing window is closed, so the test can no longer be "
             f"changed by a {AppealType(choice.appeal_type).label} (A-3, C-4)."
@@ -334,7 +344,13 @@ class Outcome:
 
 
 def _approve_locked(
-    appeal: Appeal, *, actor: User, reason: str, choice_code: str | None, now: datetime
+    appeal: Appeal,
+    *,
+    actor: User,
+    reason: str,
+    choice_code: str | None,
+    now: datetime,
+    windows: dict[tuple, bool] | None = None,
 ) -> Outcome:
     _require_action(appeal, Action.APPROVE)
     _require_reviewer(appeal, actor)
@@ -350,7 +366,7 @@ def _approve_locked(
         offered = " or ".join(c.label.lower() for c in choices)
         raise ValidationError({"choice": f"Choose how to approve it: {offered}."})
     reason = reason.strip() or "Approved."
-    refusal = _system_refusal(appeal, choice, now)
+    refusal = _system_refusal(appeal, choice, now, {} if windows is None else windows)
     if refusal is None:
         try:
             with transaction.atomic():
@@ -545,12 +561,18 @@ def appeals_decide_bulk(
         raise ValidationError({"reason": "Give one reason for the selected appeals."})
     now = timezone.now()
     result = BulkResult()
+    windows: dict[tuple, bool] = {}
     for appeal in _lock(appeal_ids):
         try:
             with transaction.atomic():
                 if action == Action.APPROVE:
                     outcome = _approve_locked(
-                        appeal, actor=actor, reason=reason, choice_code=None, now=now
+                        appeal,
+                        actor=actor,
+                        reason=reason,
+                        choice_code=None,
+                        now=now,
+                        windows=windows,
                     )
                 else:
                     outcome = _reject_locked(appeal, actor=actor, reason=reason, now=now)

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from appeals.decisions import appeal_approve, appeal_reject
 from incidents import services
 from incidents.case_models import Case
 from incidents.models import IncidentType
@@ -49,6 +50,7 @@ SITE_CAASPP_LR = "site.caaspp@losrobles.example.org"
 LEA_CAASPP_LR = "lea.caaspp@losrobles.example.org"
 LEA_CAASPP_HV = "lea.caaspp@harborview.example.org"
 CALTAC = "agent@caltac.example.org"
+CDE_REVIEWER = "reviewer@cde.example.org"
 
 
 class DemoCaseError(RuntimeError):
@@ -64,6 +66,17 @@ class Pick:
     grade: int
     statuses: tuple[str, ...]
     count: int
+
+
+@dataclass(frozen=True)
+class DemoDecision:
+    """A reviewer's decision on one appeal of a demo case (issue 9), taken through the review
+    services right after the case is filed: the ``index``-th appeal by SSID."""
+
+    reviewer: str  # email of the demo reviewer
+    action: str  # "approve" or "reject"
+    reason: str
+    index: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,7 @@ class DemoCase:
     comment: str = ""
     days_ago: int = 0
     submit: bool = True
+    decisions: tuple[DemoDecision, ...] = ()
     shows: str = ""
 
 
@@ -152,7 +166,16 @@ CASES: tuple[DemoCase, ...] = (
             "and CalTAC at 8:55 a.m., before filing."
         ),
         plan_of_action="Phones are collected at the door of every testing room.",
-        shows="Breach (S-3) with its call record; Invalidate appeals for CDE (A-INVAL-1)",
+        decisions=(
+            DemoDecision(
+                CDE_REVIEWER,
+                "reject",
+                "The account that posted the photos does not belong to this student; the "
+                "school's investigation found no sign that the student shared test content.",
+            ),
+        ),
+        shows="Breach (S-3) with its call record; Invalidate appeals for CDE (A-INVAL-1), one "
+        "rejected by CDE with its reason",
     ),
     DemoCase(
         school=LR_ELEM,
@@ -183,7 +206,14 @@ CASES: tuple[DemoCase, ...] = (
         pick=Pick(5, (TestStatus.SUBMITTED, TestStatus.NOT_STARTED), 14),
         upload=True,
         plan_of_action="The district will schedule testing away from network maintenance.",
-        shows="Uploaded list of 11+ SSIDs (F-3), the appealable ones selected",
+        decisions=(
+            DemoDecision(CALTAC, "approve", "The network outage is confirmed by the district."),
+            DemoDecision(
+                CALTAC, "approve", "The network outage is confirmed by the district.", index=1
+            ),
+        ),
+        shows="Uploaded list of 11+ SSIDs (F-3), the appealable ones selected; two Re-opens "
+        "approved by CalTAC",
     ),
     DemoCase(
         school=HV_ELEM,
@@ -302,7 +332,21 @@ def _file(spec: DemoCase, incident_date: date) -> Case:
             services.case_select_students(case=case, actor=actor, ssids=chosen)
     if spec.submit:
         case = services.case_submit(case=case, actor=actor)
+        _decide(case, spec.decisions)
     return case
+
+
+def _decide(case: Case, decisions: tuple[DemoDecision, ...]) -> None:
+    """Take the demo reviewers' decisions through the review services, as the queue does."""
+    appeals = list(case.appeals.order_by("student__ssid"))
+    for decision in decisions:
+        reviewer = User.objects.get(email=decision.reviewer)
+        appeal = appeals[decision.index]
+        if decision.action == "approve":
+            appeal_approve(appeal=appeal, actor=reviewer, reason=decision.reason)
+        else:
+            appeal_reject(appeal=appeal, actor=reviewer, reason=decision.reason)
+    case.refresh_from_db()
 
 
 def _ssids(spec: DemoCase, school: Organization, incident_date: date) -> list[str]:

@@ -193,3 +193,17 @@ def test_the_demo_cases_open_in_search_stairs_and_their_pages(seeded, client):
     client.force_login(User.objects.get(email="site.caaspp@losrobles.example.org"))
     draft = Case.objects.get(incident_type__code="CHEATING")
     assert client.get(reverse("incidents:detail", args=[draft.pk])).status_code == 200
+
+
+def test_the_demo_reviewers_have_decided_a_few_appeals(seeded):
+    # issue 9: the queues start with work left and the case pages with outcomes to show
+    uploaded = _by_incident("SUBMITTED_EARLY")[1]
+    approved = uploaded.appeals.filter(status=AppealStatus.APPROVED)
+    assert approved.count() == 2
+    assert {a.decided_by.email for a in approved} == {"agent@caltac.example.org"}
+    assert uploaded.appeals.filter(status=AppealStatus.PENDING).exists()
+    assert uploaded.status == CaseStatus.PARTIAL_CALTAC_APPROVAL
+    (breach,) = _by_incident("SOCIAL_MEDIA_STUDENT")
+    rejected = breach.appeals.get(status=AppealStatus.REJECTED_BY_CDE)
+    assert "investigation" in rejected.decision_reason
+    assert breach.status == CaseStatus.PARTIAL_CDE_APPROVAL
