@@ -37,17 +37,23 @@ def team_members(team: str, *, available: bool = True) -> list[User]:
 
 
 @transaction.atomic
-def appeals_hand_back(*, now: datetime | None = None) -> int:
-    """Return the open appeals held by reviewers marked away to their team's Unclaimed queue.
+def appeals_hand_back(*, now: datetime | None = None, reviewer: User | None = None) -> int:
+    """Return the open appeals held by reviewers marked away (or only by ``reviewer``) to their
+    team's Unclaimed queue.
 
     Steps: claim the rows (skip locked: a reviewer deciding one right now keeps it); clear the
     claims in one UPDATE; one timeline row each.
     """
     now = now or timezone.now()
+    held_by_away = Appeal.objects.filter(
+        status__in=transitions.OPEN, claimed_by__away_since__isnull=False
+    )
+    if reviewer is not None:
+        held_by_away = held_by_away.filter(claimed_by=reviewer)
     held = list(
-        Appeal.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(status__in=transitions.OPEN, claimed_by__away_since__isnull=False)
-        .values_list("pk", "status", "claimed_by__full_name")
+        held_by_away.select_for_update(skip_locked=True, of=("self",)).values_list(
+            "pk", "status", "claimed_by__full_name"
+        )
     )
     if not held:
         return 0
@@ -67,6 +73,26 @@ def appeals_hand_back(*, now: datetime | None = None) -> int:
         for pk, status, name in held
     )
     return len(held)
+
+
+@transaction.atomic
+def reviewer_set_away(*, user: User, away: bool, now: datetime | None = None) -> int:
+    """Mark a reviewer away or back (the queue's "Mark me away / I'm back" toggle). Away: the
+    assignment task gives them no new appeal, and the open appeals they hold go back to their
+    team's Unclaimed queue at once. Returns how many were handed back.
+
+    Steps: lock the user's row; set or clear ``away_since`` (unchanged when already so); hand
+    back their appeals.
+    """
+    now = now or timezone.now()
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if away and locked.away_since is None:
+        locked.away_since = now
+    elif not away:
+        locked.away_since = None
+    locked.save(update_fields=["away_since"])
+    user.away_since = locked.away_since
+    return appeals_hand_back(now=now, reviewer=locked) if away else 0
 
 
 @transaction.atomic
