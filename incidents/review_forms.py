@@ -43,7 +43,11 @@ class QueueFilterForm(forms.Form):
     type = forms.ChoiceField(
         label="Appeal type",
         required=False,
-        choices=[("", "Any appeal type"), *AppealType.choices(), (MANUAL, "CDE chooses")],
+        choices=[
+            ("", "Any appeal type"),
+            *((kind.value, kind.label) for kind in AppealType),
+            (MANUAL, "CDE chooses"),
+        ],
     )
     test = forms.ChoiceField(required=False, choices=[("", "Any test"), *TestChoice.choices])
     lea = forms.CharField(
