@@ -26,14 +26,22 @@ filing_day = case_fixtures.filing_day
 
 
 def file_case(
-    actor, school, *, status=TestStatus.SUBMITTED, questions=5, count=1, test="SB_MATH", **kwargs
+    actor,
+    school,
+    *,
+    status=TestStatus.SUBMITTED,
+    questions=5,
+    count=1,
+    test="SB_MATH",
+    part="NON_PT",
+    **kwargs,
 ):
     """A submitted case of ``count`` students whose Math non-PT is in ``status``; by default a
     Submitted Early incident: Re-open appeals for CalTAC."""
     students = [StudentFactory(school=school, grade=5) for _ in range(count)]
     for student in students:
-        make_event(student, test=test, status=status, questions_completed=questions)
-    case = draft(actor, school, students=students, test=test, **kwargs)
+        make_event(student, test=test, part=part, status=status, questions_completed=questions)
+    case = draft(actor, school, students=students, test=test, part=part, **kwargs)
     return services.case_submit(case=case, actor=actor)
 
 
