@@ -162,7 +162,7 @@ def appeals_assign(*, now: datetime | None = None, batch: int = ASSIGN_BATCH) ->
 _MARK_OVERDUE = """
 WITH marked AS (
     UPDATE {appeal} SET overdue_at = %(now)s
-    WHERE status IN %(open)s AND due_at < %(now)s AND overdue_at IS NULL
+    WHERE status = ANY(%(open)s) AND due_at < %(now)s AND overdue_at IS NULL
     RETURNING id, status, reviewer
 ), logged AS (
     INSERT INTO {event} (appeal_id, actor_id, at, kind, from_status, to_status, detail, reason)
@@ -191,7 +191,8 @@ def appeals_mark_overdue(*, now: datetime | None = None) -> dict[str, int]:
             sql,
             {
                 "now": now,
-                "open": tuple(str(status) for status in transitions.OPEN),
+                # psycopg 3 adapts a list to an array (a tuple is not adapted for IN).
+                "open": [str(status) for status in transitions.OPEN],
                 "kind": AppealEventKind.OVERDUE.value,
                 "detail": "Past its due date: four business days after receipt (A-2).",
             },
