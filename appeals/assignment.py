@@ -162,7 +162,7 @@ def appeals_assign(*, now: datetime | None = None, batch: int = ASSIGN_BATCH) ->
 _MARK_OVERDUE = """
 WITH marked AS (
     UPDATE {appeal} SET overdue_at = %(now)s
-    WHERE status = ANY(%(open)s) AND due_at < %(now)s AND overdue_at IS NULL
+    WHERE status IN ({open}) AND due_at < %(now)s AND overdue_at IS NULL
     RETURNING id, status, reviewer
 ), logged AS (
     INSERT INTO {event} (appeal_id, actor_id, at, kind, from_status, to_status, detail, reason)
@@ -182,17 +182,20 @@ def appeals_mark_overdue(*, now: datetime | None = None) -> dict[str, int]:
     available team member when the team has any. Running it again finds nothing new.
     """
     now = now or timezone.now()
+    # One placeholder per open status, as the ORM writes IN (psycopg 3 adapts no tuple), so
+    # the condition matches the partial index's predicate word for word.
+    open_statuses = {f"open{i}": str(status) for i, status in enumerate(sorted(transitions.OPEN))}
     sql = _MARK_OVERDUE.format(
         appeal=connection.ops.quote_name(Appeal._meta.db_table),
         event=connection.ops.quote_name(AppealEvent._meta.db_table),
+        open=", ".join(f"%({name})s" for name in open_statuses),
     )
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
             {
                 "now": now,
-                # psycopg 3 adapts a list to an array (a tuple is not adapted for IN).
-                "open": [str(status) for status in transitions.OPEN],
+                **open_statuses,
                 "kind": AppealEventKind.OVERDUE.value,
                 "detail": "Past its due date: four business days after receipt (A-2).",
             },
