@@ -296,7 +296,7 @@ def _summary(appeal: Appeal) -> list[dict[str, str]]:
     rows = [
         ("SSID", appeal.student.ssid),
         ("Appeal", appeal.type_label + (" (manual review)" if appeal.manual_review else "")),
-        ("Decided by", Reviewer(appeal.reviewer).label),
+        ("Reviewer team", Reviewer(appeal.reviewer).label),
         ("Status", appeal.get_status_display()),
         ("School", f"{case.school.name} (CDS {case.school.cds_code})"),
         ("LEA", case.lea.name),
