@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 
 from appeals.models import Appeal
-from stairs.vocabulary import AppealStatus, AppealType
-from tests.incidents.review.conftest import appeals_of
+from stairs.vocabulary import AppealStatus, AppealType, TestStatus
+from tests.incidents.review.conftest import appeals_of, file_case
+
+ACTIONS = ("claim", "release", "preapprove", "approve", "reject")
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +42,7 @@ def test_lea_and_site_users_get_no_queue_and_no_decision(client, request, reopen
         response = client.get(url)
         assert response.status_code == 403
         assert "The review queues are for CDE reviewers" in response.text
-    for name in ("claim", "approve", "reject", "release", "preapprove"):
+    for name in ACTIONS:
         response = client.post(reverse(f"review:{name}", args=[appeal.pk]), {"reason": "x"})
         assert response.status_code == 403
     assert client.post(reverse("review:bulk"), {"appeal": [appeal.pk]}).status_code == 403
@@ -54,8 +56,78 @@ def test_anonymous_is_sent_to_sign_in(client, reopen_case):
     for url in (reverse("review:queue"), reverse("review:appeal", args=[appeal.pk])):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+    posts = [reverse(f"review:{name}", args=[appeal.pk]) for name in ACTIONS]
+    for url in [*posts, reverse("review:bulk"), reverse("review:away")]:
+        response = client.post(url, {"reason": "x", "appeal": [appeal.pk], "action": "reject"})
+        assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.PENDING and appeal.claimed_by is None
+
+
+def test_actions_are_post_only(client, caltac_agent, reopen_case):
+    appeal = appeals_of(reopen_case)[0]
+    client.force_login(caltac_agent)
+    for name in ACTIONS:
+        assert client.get(reverse(f"review:{name}", args=[appeal.pk])).status_code == 405
+    assert client.get(reverse("review:bulk")).status_code == 405
+    assert client.get(reverse("review:away")).status_code == 405
+
+
+def test_a_second_caltac_agent_decides_an_appeal_a_colleague_holds(
+    client, caltac_agent, caltac_colleague, reopen_case
+):
+    appeal = appeals_of(reopen_case)[0]
+    client.force_login(caltac_agent)
+    client.post(reverse("review:claim", args=[appeal.pk]))
+    client.force_login(caltac_colleague)
+    page = client.get(reverse("review:appeal", args=[appeal.pk]))
+    assert "Carl Help holds this appeal. You can still decide it; tell them first." in page.text
+    response = client.post(reverse("review:reject", args=[appeal.pk]), {"reason": "Duplicate."})
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert (appeal.status, appeal.decided_by) == (
+        AppealStatus.REJECTED_BY_CALTAC,
+        caltac_colleague,
+    )
+
+
+def test_a_cde_reviewer_cannot_decide_a_caltac_appeal(client, cde_reviewer, reopen_case):
+    appeal = appeals_of(reopen_case)[0]
+    client.force_login(cde_reviewer)
+    page = client.get(reverse("review:appeal", args=[appeal.pk]))
+    assert (
+        "CalTAC decides this appeal: you can read it, but only CalTAC can decide it." in page.text
+    )
+    for name, data in (("approve", {}), ("reject", {"reason": "No."}), ("claim", {})):
+        response = client.post(reverse(f"review:{name}", args=[appeal.pk]), data)
+        assert response.status_code == 409
+        assert "This appeal is CalTAC's to decide" in response.context["action_error"]
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.PENDING and appeal.claimed_by is None
+
+
+def test_only_cde_approves_for_filing(
+    client, caltac_agent, cde_reviewer, lea_coordinator, tree, windows, filing_day
+):
+    # rule A-1: a Grace Period Extension waits for CDE's approval before it is filed.
+    case = file_case(
+        lea_coordinator,
+        tree.school_a1,
+        status=TestStatus.PAUSED,
+        incident_code="TECHNICAL_DISRUPTION",
+        answers={"pause_expired": True, "student_break": False},
+    )
+    (appeal,) = appeals_of(case)
+    client.force_login(caltac_agent)
+    response = client.post(reverse("review:preapprove", args=[appeal.pk]))
+    assert response.status_code == 409
+    client.force_login(cde_reviewer)
+    # Approving before the approval for filing is refused with the reason.
     response = client.post(reverse("review:approve", args=[appeal.pk]))
-    assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+    assert response.status_code == 409
+    assert "it must first be approved for filing (A-1)" in response.text
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.PENDING_APPROVAL
 
 
 def test_a_missing_appeal_is_a_404(client, caltac_agent, reopen_case):
