@@ -26,7 +26,7 @@ from accounts.access import scope_for
 from accounts.models import User
 from accounts.navigation import may_file_cases
 from appeals import transitions as appeal_transitions
-from incidents import case_log, filing, queries, services, transitions
+from incidents import case_appeals, case_log, filing, queries, services, transitions
 from incidents.case_forms import (
     SCHOOL_SELECT_MAX,
     CaseSearchForm,
@@ -238,7 +238,13 @@ def detail_rows(page: queries.CasePage) -> list[dict[str, str]]:
 
 
 def _detail_page(
-    request: HttpRequest, pk: int, note_form: NoteForm | None = None, status: int = 200
+    request: HttpRequest,
+    pk: int,
+    note_form: NoteForm | None = None,
+    status: int = 200,
+    *,
+    withdraw_form: case_appeals.AppealWithdrawForm | None = None,
+    withdraw_pk: int | None = None,
 ) -> HttpResponse:
     page = queries.case_page(request.user, pk)
     case = page.case
@@ -246,6 +252,14 @@ def _detail_page(
     for appeal in page.appeals:
         appeal.status_tone = APPEAL_STATUS_TONES.get(appeal.status, "danger")
     actions = may_act(request.user, case)
+    case_appeals.annotate(
+        page.appeals,
+        user=request.user,
+        case=case,
+        filer_side=actions,
+        withdraw_form=withdraw_form,
+        withdraw_pk=withdraw_pk,
+    )
     return render(
         request,
         "incidents/detail.html",
@@ -257,6 +271,10 @@ def _detail_page(
             "may_withdraw": actions and case.status in transitions.WITHDRAWABLE,
             "detail_rows": detail_rows(page),
             "note_form": note_form or NoteForm(),
+            "decision_groups": case_appeals.decision_groups(page.decided),
+            "appeal_actions": any(
+                a.decide_url or a.withdraw_form or a.may_resubmit for a in page.appeals
+            ),
         },
         status=status,
     )
