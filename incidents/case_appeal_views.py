@@ -17,8 +17,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from appeals import decisions
+from appeals import decisions, transitions
 from appeals.models import Appeal
+from appeals.transitions import Action
 from incidents import queries, services
 from incidents.case_appeals import AppealWithdrawForm
 from incidents.case_models import Case
@@ -67,6 +68,11 @@ def appeal_resubmit(request: HttpRequest, pk: int, appeal_pk: int) -> HttpRespon
     """Resubmit an appeal the system rejected: the rules decide it again on the test as it is
     now, and it is due four business days from now (A-2)."""
     case, appeal = _case_and_appeal(request, pk, appeal_pk)
+    if not transitions.action_allowed(Action.RESUBMIT, appeal.status):
+        # Said before the rules decide again, whose answer would be beside the point here (the
+        # service checks the move again under its lock).
+        messages.error(request, transitions.refusal(Action.RESUBMIT, appeal.status))
+        return _back(case)
     try:
         appeal = services.case_appeal_resubmit(case=case, appeal=appeal, actor=request.user)
     except ValidationError as error:
