@@ -36,7 +36,7 @@ from incidents.case_forms import (
 )
 from incidents.case_models import Case
 from incidents.models import Severity
-from stairs.vocabulary import AppealStatus, CaseStatus
+from stairs.vocabulary import CaseStatus
 from students import dates
 from students.views import CappedPaginator
 
@@ -76,13 +76,7 @@ class CaseSearchPaginator(CappedPaginator):
 
 # The colour of a status tag, which only repeats what its words say (includes/status_tag.html).
 CASE_STATUS_TONES = {CaseStatus.DRAFT: "neutral", CaseStatus.COMPLETED: "success"}  # else info
-APPEAL_STATUS_TONES = {
-    AppealStatus.PENDING: "info",
-    AppealStatus.PENDING_APPROVAL: "info",
-    AppealStatus.APPROVED: "success",
-    AppealStatus.SWAP_APPROVED: "success",
-    AppealStatus.WITHDRAWN: "neutral",
-}  # else (the rejections) danger
+APPEAL_STATUS_TONES = case_appeals.APPEAL_STATUS_TONES  # else (the rejections) danger
 
 
 def _with_tones(cases: Iterable[Case]) -> None:
