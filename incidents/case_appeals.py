@@ -83,8 +83,8 @@ def outcome_sentence(appeal: Appeal) -> str:
         return f"Swap approved by {team}."
     if status == AppealStatus.REJECTED_BY_SYSTEM:
         return (
-            "Rejected by system: the test no longer allowed the decision. Resubmit it to have "
-            "it decided on the test as it is now, or withdraw it."
+            "Nothing changed on the test. Resubmit the appeal when the reason below no longer "
+            "holds, or withdraw it under Appeals."
         )
     return ""  # a reviewer's rejection: its status and reason say it all
 

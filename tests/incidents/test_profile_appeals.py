@@ -50,7 +50,7 @@ def _section(body: str) -> str:
 
 
 def _rows(section: str) -> list[str]:
-    return re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", section, re.S)
+    return re.findall(r"<tr>\s*<th scope=\"row\"[^>]*>.*?</tr>", section, re.S)
 
 
 @pytest.fixture
