@@ -146,7 +146,7 @@ def decision_groups(decided: list[Appeal]) -> list[dict[str, object]]:
     (rejected by system: resubmit or withdraw), then the reviewers' rejections, then the
     approvals; each group with its alert tone and its heading."""
     system = [a for a in decided if a.status == AppealStatus.REJECTED_BY_SYSTEM]
-    rejected = [a for a in decided if a.status in transitions.REJECTIONS and a not in system]
+    rejected = [a for a in decided if a.status in transitions.REJECTED_BY.values()]
     approved = [a for a in decided if a.status not in transitions.REJECTIONS]
 
     def heading(appeals: list[Appeal], one: str, many: str) -> str:

@@ -353,10 +353,6 @@ class CasePage:
     answers: list[Answer]
 
     @property
-    def rejections(self) -> list[Appeal]:
-        return [appeal for appeal in self.decided if appeal.status in REJECTED_STATUSES]
-
-    @property
     def selected_ssids(self) -> list[str]:
         """The SSIDs selected for appeal (F-1 step 6), in the students' order."""
         return [row.student.ssid for row in self.students if row.selected]

@@ -18,7 +18,6 @@ from incidents import services
 from incidents.case_models import Case
 from incidents.profile_appeals import RECENT_APPEALS, recent_appeals_section
 from stairs.vocabulary import AppealStatus, AppealType, TestStatus
-from students import profile_sections
 from students.models import Student
 from tests.factories import user_with_role
 from tests.incidents.conftest import draft
@@ -151,16 +150,6 @@ def test_notations_from_submissions_and_approvals_show_with_their_reference(
     scores = body[: body.index('id="recent-appeals-heading"')]
     assert "Invalidated: an irregularity occurred." in scores
     assert f"</time>, STAIRS case {case.number}, appeal {appeal.pk})</span>" in scores
-
-
-def test_a_provider_registers_once_and_no_other_takes_its_name():
-    def other(user, student):
-        return None
-
-    registered = profile_sections._providers["score_status"]["incidents.recent_appeals"]
-    profile_sections.register_section("score_status", "incidents.recent_appeals", registered)
-    with pytest.raises(ValueError, match="already registered"):
-        profile_sections.register_section("score_status", "incidents.recent_appeals", other)
 
 
 def test_score_status_costs_the_same_queries_for_1_or_8_appeals(
