@@ -1,8 +1,8 @@
 """The coordinator's side of the decisions (issue 9, "Done when"): CalTAC approved a Reset, CDE
 rejected an Invalidate with a reason and resolved a manual review with an Invalidate, and the
 system rejected a Reset whose test changed since filing. The LEA coordinator sees each outcome
-with its reason at the top of the case page and on the students' Score Status, and resubmits
-the one the system rejected. Axe clean on every page, at desktop and phone width.
+with its reason at the top of the case page and on the students' Score Status, resubmits the
+one the system rejected, then withdraws it (a reason required, kept by its field when missing). Axe clean on every page, at desktop and phone width.
 """
 
 from __future__ import annotations
@@ -144,6 +144,24 @@ def test_the_coordinator_sees_each_decision_and_resubmits_the_system_rejection(
     _checked(page)
     decided.system.refresh_from_db()
     assert decided.system.status == AppealStatus.PENDING
+
+    # Withdrawing it needs a reason: the refusal comes back by its field, the form still open.
+    ssid = decided.system.student.ssid
+    row.get_by_text("Withdraw this appeal").click()
+    row.get_by_role("button", name=f"Withdraw the appeal for SSID {ssid}").click()
+    page.wait_for_load_state()
+    row = page.get_by_role("region", name="Appeals of this case").get_by_role("row")
+    row = row.filter(has_text=ssid)
+    reason = row.get_by_label("Why is this appeal withdrawn?")
+    expect(reason).to_be_visible()
+    expect(row).to_contain_text("This field is required.")
+    _checked(page)
+    reason.fill("The student's school asked for a new test session instead.")
+    row.get_by_role("button", name=f"Withdraw the appeal for SSID {ssid}").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text(f"The appeal for SSID {ssid} was withdrawn.")).to_be_visible()
+    decided.system.refresh_from_db()
+    assert decided.system.status == AppealStatus.WITHDRAWN
 
     # Score Status: the manual review's Invalidate with its notation (D-1), and the rejection.
     page.goto(f"{live_server.url}/students/{decided.manual.student.ssid}/score-status/")
