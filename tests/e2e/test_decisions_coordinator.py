@@ -2,7 +2,8 @@
 rejected an Invalidate with a reason and resolved a manual review with an Invalidate, and the
 system rejected a Reset whose test changed since filing. The LEA coordinator sees each outcome
 with its reason at the top of the case page and on the students' Score Status, resubmits the
-one the system rejected, then withdraws it (a reason required, kept by its field when missing). Axe clean on every page, at desktop and phone width.
+one the system rejected, then withdraws it (a reason required, kept by its field when
+missing). Axe clean on every page, at desktop and phone width.
 """
 
 from __future__ import annotations
