@@ -26,7 +26,7 @@ from accounts.access import scope_for
 from accounts.models import User
 from accounts.navigation import may_file_cases
 from appeals import transitions as appeal_transitions
-from incidents import case_log, filing, queries, services, transitions
+from incidents import case_appeals, case_log, filing, queries, services, transitions
 from incidents.case_forms import (
     SCHOOL_SELECT_MAX,
     CaseSearchForm,
@@ -36,7 +36,7 @@ from incidents.case_forms import (
 )
 from incidents.case_models import Case
 from incidents.models import Severity
-from stairs.vocabulary import AppealStatus, CaseStatus
+from stairs.vocabulary import CaseStatus
 from students import dates
 from students.views import CappedPaginator
 
@@ -76,13 +76,7 @@ class CaseSearchPaginator(CappedPaginator):
 
 # The colour of a status tag, which only repeats what its words say (includes/status_tag.html).
 CASE_STATUS_TONES = {CaseStatus.DRAFT: "neutral", CaseStatus.COMPLETED: "success"}  # else info
-APPEAL_STATUS_TONES = {
-    AppealStatus.PENDING: "info",
-    AppealStatus.PENDING_APPROVAL: "info",
-    AppealStatus.APPROVED: "success",
-    AppealStatus.SWAP_APPROVED: "success",
-    AppealStatus.WITHDRAWN: "neutral",
-}  # else (the rejections) danger
+APPEAL_STATUS_TONES = case_appeals.APPEAL_STATUS_TONES  # else (the rejections) danger
 
 
 def _with_tones(cases: Iterable[Case]) -> None:
@@ -238,7 +232,13 @@ def detail_rows(page: queries.CasePage) -> list[dict[str, str]]:
 
 
 def _detail_page(
-    request: HttpRequest, pk: int, note_form: NoteForm | None = None, status: int = 200
+    request: HttpRequest,
+    pk: int,
+    note_form: NoteForm | None = None,
+    status: int = 200,
+    *,
+    withdraw_form: case_appeals.AppealWithdrawForm | None = None,
+    withdraw_pk: int | None = None,
 ) -> HttpResponse:
     page = queries.case_page(request.user, pk)
     case = page.case
@@ -246,6 +246,14 @@ def _detail_page(
     for appeal in page.appeals:
         appeal.status_tone = APPEAL_STATUS_TONES.get(appeal.status, "danger")
     actions = may_act(request.user, case)
+    case_appeals.annotate(
+        page.appeals,
+        user=request.user,
+        case=case,
+        filer_side=actions,
+        withdraw_form=withdraw_form,
+        withdraw_pk=withdraw_pk,
+    )
     return render(
         request,
         "incidents/detail.html",
@@ -257,6 +265,10 @@ def _detail_page(
             "may_withdraw": actions and case.status in transitions.WITHDRAWABLE,
             "detail_rows": detail_rows(page),
             "note_form": note_form or NoteForm(),
+            "decision_groups": case_appeals.decision_groups(page.decided),
+            "appeal_actions": any(
+                a.decide_url or a.withdraw_form or a.may_resubmit for a in page.appeals
+            ),
         },
         status=status,
     )

@@ -22,7 +22,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.access import organizations_for, scope_for
 from accounts.models import ROLE_PROGRAM, Organization, OrganizationKind, RoleGrant, User
-from appeals.models import Appeal, AppealEvent
+from appeals import transitions as appeal_transitions
+from appeals.models import Appeal
 from appeals.rules.catalog import (
     AssessmentFacts,
     RulesCatalog,
@@ -344,7 +345,9 @@ class CasePage:
     case: Case
     students: list[CaseStudent]
     appeals: list[Appeal]
-    rejections: list[Appeal]  # each with ``rejection_events`` (the move's reason first)
+    # The decided appeals (approved, rejected, swap approved), the latest decision first: each
+    # carries its reason (decision_reason) and who decided (decided_by, None for the system).
+    decided: list[Appeal]
     notes: list[CaseNote]
     events: list[CaseEvent]
     answers: list[Answer]
@@ -436,19 +439,9 @@ def case_page(user: User, pk: int) -> CasePage:
     students = list(
         case.students.select_related("student", "test_event").order_by("added_at", "pk")
     )
+    # The decision (when, by whom, why) is stored on the appeal itself (issue 9), so one query.
     appeals = list(
-        Appeal.objects.filter(case=case)
-        .select_related("student")
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=AppealEvent.objects.filter(to_status__in=REJECTED_STATUSES)
-                .select_related("actor")
-                .order_by("-at", "-pk"),
-                to_attr="rejection_events",
-            )
-        )
-        .order_by("pk")
+        appeals_for(user).filter(case=case).select_related("student", "decided_by").order_by("pk")
     )
     notes = list(case.notes.select_related("author").order_by("created_at", "pk"))
     events = list(case.events.select_related("actor").order_by("at", "pk"))
@@ -456,7 +449,11 @@ def case_page(user: User, pk: int) -> CasePage:
         case=case,
         students=students,
         appeals=appeals,
-        rejections=[a for a in appeals if a.status in REJECTED_STATUSES],
+        decided=sorted(
+            (a for a in appeals if a.status in appeal_transitions.DECIDED),
+            key=lambda a: (a.decided_at, a.pk),
+            reverse=True,
+        ),
         notes=notes,
         events=events,
         answers=_answers_in_words(case),
