@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from accounts.models import User
 from appeals import transitions
@@ -54,13 +54,8 @@ class AppealWithdrawForm(forms.Form):
 
 
 def decide_url(appeal: Appeal) -> str:
-    """The reviewers' decision page of ``appeal`` (helper QUEUE's ``review:appeal``)."""
-    try:
-        return reverse("review:appeal", args=[appeal.pk])
-    except NoReverseMatch:
-        # Until the review pages are merged the route does not exist; the lead removes this
-        # guard with the merge.
-        return ""
+    """The reviewers' decision page of ``appeal``."""
+    return reverse("review:appeal", args=[appeal.pk])
 
 
 def outcome_sentence(appeal: Appeal) -> str:

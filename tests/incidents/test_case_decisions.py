@@ -25,7 +25,6 @@ from tests.students.factories import StudentFactory, make_event
 
 pytestmark = pytest.mark.django_db
 
-STAND_IN_URLS = "tests.incidents.urls_with_review"
 
 # Questions completed on the Math non-PT and what NONALLOWABLE_MATERIALS files for each:
 # fewer than 10 a Reset for CalTAC (A-RESET-9), more than 10 an Invalidate for CDE (A-INVAL-1),
@@ -200,7 +199,6 @@ def test_reviewers_read_who_decided_by_name(client, caltac_agent, decided_case):
     assert "Dana State (CDE)" in _table_row(body, invalidate.student.ssid)
 
 
-@pytest.mark.urls(STAND_IN_URLS)
 def test_only_the_appeals_own_reviewers_get_a_decide_link(
     client, colleague, tree, windows, filing_day, caltac_agent, cde_reviewer, lea_coordinator
 ):
@@ -214,7 +212,7 @@ def test_only_the_appeals_own_reviewers_get_a_decide_link(
     body = _page(client, cde_reviewer, case)
     assert invalidate_url in body and reset_url not in body
     body = _page(client, lea_coordinator, case)
-    assert "/review-stand-in/" not in body
+    assert "/review/" not in body
     # A decided appeal is decided: no link.
     decisions.appeal_approve(appeal=reset, actor=caltac_agent)
     assert reset_url not in _page(client, caltac_agent, case)
