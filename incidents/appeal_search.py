@@ -18,7 +18,7 @@ from typing import Final
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Organization, OrganizationKind, User
 from appeals import business_days
 from appeals.models import OPEN_STATUSES, Appeal, ClosureDay
 from incidents.queries import appeals_for
@@ -43,9 +43,12 @@ APPEAL_SORTS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "-type": ("-appeal_type", "received_at", "pk"),
     }
 )
-# Newest received first, as Search STAIRS lists the newest cases first; a due filter sorts by
-# the due date unless another order is asked for (what is due soonest, or longest overdue).
+# Newest received first, as Search STAIRS lists the newest cases first. Unless another order is
+# asked for, a case number filter sorts by case number and a due filter by due date (what is
+# due soonest, or longest overdue): the order of the index that finds them, where walking the
+# newest first would read most of the state's appeals before it met an old case's.
 DEFAULT_APPEAL_SORT: Final = "-received"
+NUMBER_SORT: Final = "number"
 DUE_SORT: Final = "due"
 
 # The appeal type filter's value for an appeal whose type CDE chooses by hand (manual review).
@@ -54,6 +57,9 @@ MANUAL_TYPE: Final = "MANUAL"
 # from today (A-2's clock counts four).
 OVERDUE: Final = "overdue"
 DUE_WITHIN_DAYS: Final = (1, 2, 3, 4)
+SCHOOL_IDS_MAX: Final = 1_000
+# The highest case number of each length's beginning: every number has this shape (2027-000123).
+_NUMBER_FORMAT: Final = "9999-999999"
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,8 @@ class AppealFilters:
     def order(self) -> str:
         if self.sort in APPEAL_SORTS:
             return self.sort
+        if self.number:
+            return NUMBER_SORT
         return DUE_SORT if self.due else DEFAULT_APPEAL_SORT
 
 
@@ -84,6 +92,19 @@ def _due_by(days: int, now: datetime) -> datetime:
     today = local_date(now)
     closures = ClosureDay.dates_between(today, today + business_days.CLOSURE_HORIZON)
     return business_days.add_business_days(now, days, closures)
+
+
+def _schools_named(text: str) -> list[int] | QuerySet:
+    """The schools whose CDS code or name begins with ``text``: their ids, read first (one
+    query over the 10,000 schools), so the appeals are found from those schools' cases; a
+    join would walk the appeals newest first, all 400,000 of them when no school matches.
+    Past SCHOOL_IDS_MAX schools (a county's CDS prefix) the text is no narrower than the
+    appeals' own order, and the subquery serves."""
+    schools = Organization.objects.filter(kind=OrganizationKind.SCHOOL).filter(
+        Q(cds_code__startswith=text) | Q(name__istartswith=text)
+    )
+    ids = list(schools.values_list("pk", flat=True)[: SCHOOL_IDS_MAX + 1])
+    return schools.values("pk") if len(ids) > SCHOOL_IDS_MAX else ids
 
 
 def appeals_matching(
@@ -106,7 +127,13 @@ def appeals_matching(
         # F-10: an SSID of another LEA, or one that does not exist, matches no appeal in scope.
         appeals = appeals.filter(student__ssid=filters.ssid)
     if filters.number:
-        appeals = appeals.filter(case__number__startswith=filters.number)
+        # The range lets the number's own index (the one its order walks) find the prefix:
+        # LIKE 'prefix%' could only filter it row by row (the database's collation is not C).
+        appeals = appeals.filter(
+            case__number__startswith=filters.number,
+            case__number__gte=filters.number,
+            case__number__lte=filters.number + _NUMBER_FORMAT[len(filters.number) :],
+        )
     if filters.due == OVERDUE:
         appeals = appeals.filter(status__in=OPEN_STATUSES, due_at__lt=now)
     elif filters.due:
@@ -118,10 +145,7 @@ def appeals_matching(
     if filters.school is not None:
         appeals = appeals.filter(case__school_id=filters.school)
     if filters.school_text:
-        text = filters.school_text
-        appeals = appeals.filter(
-            Q(case__school__cds_code__startswith=text) | Q(case__school__name__istartswith=text)
-        )
+        appeals = appeals.filter(case__school_id__in=_schools_named(filters.school_text))
     if filters.test:
         appeals = appeals.filter(case__test=filters.test)
     return appeals.order_by(*APPEAL_SORTS[filters.order])

@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.models import Role
 from appeals import decisions
 from appeals.models import Appeal
-from incidents import services
+from incidents import appeal_search, services
 from incidents.listing import SCHOOL_SELECT_MAX
 from stairs.vocabulary import AppealStatus, AppealType, Reviewer, TestStatus
 from students import dates
@@ -217,8 +217,19 @@ def test_the_case_number_filter_takes_the_whole_number_or_its_beginning(
     client.force_login(cde_reviewer)
     number = appeals["a1_open"].case.number
     assert set(_search(client, number=number)) == _of(appeals, "a1_open", "a1_approved")
-    assert set(_search(client, number=number[:5])) == _of(appeals, *EVERY_APPEAL)
+    for prefix in (number[:1], number[:4], number[:5], number[:8]):
+        assert set(_search(client, number=prefix)) == _of(appeals, *EVERY_APPEAL), prefix
     assert _search(client, number="1999-") == []
+    assert _search(client, number=number[:4] + "-9") == []
+
+
+def test_a_case_number_filter_sorts_by_case_number_unless_told_otherwise(
+    client, cde_reviewer, appeals
+):
+    client.force_login(cde_reviewer)
+    number = appeals["a1_open"].case.number
+    body = client.get(URL, {"number": number[:5]}).content.decode()
+    assert f'aria-sort="ascending"><a href="?number={number[:5]}&amp;sort=-number"' in body
 
 
 def test_overdue_and_due_within_business_days(client, cde_reviewer, caltac_agent, appeals):
@@ -268,6 +279,18 @@ def test_cde_types_a_cds_code_or_the_beginning_of_a_school_name(
         appeals, "a1_open", "a1_approved", "a1_manual", "a2"
     )
     assert _search(client, school_text="High") == []  # a prefix, not any part of the name
+
+
+def test_a_school_text_matching_many_schools_still_finds_their_appeals(
+    client, cde_reviewer, appeals, monkeypatch
+):
+    # Past SCHOOL_IDS_MAX schools the filter is a subquery instead of a list of ids.
+    monkeypatch.setattr(appeal_search, "SCHOOL_IDS_MAX", 1)
+    client.force_login(cde_reviewer)
+    assert set(_search(client, school_text="1911111")) == _of(
+        appeals, "a1_open", "a1_approved", "a1_manual", "a2"
+    )
+    assert set(_search(client, school_text="Birch")) == _of(appeals, "b1")
 
 
 def test_a_large_lea_types_a_school_and_still_sees_only_its_own(
