@@ -148,7 +148,7 @@ def test_a_row_shows_the_case_ssid_school_test_type_status_due_and_reviewer(
     assert 'status-tag--info">Pending</span>' in row
     # rule A-2: received Wednesday, due the end of the fourth business day after (Tuesday)
     assert "due in 4 business days" in row and "Mar 16, 2027" in row
-    assert "CalTAC" in row
+    assert "Reviewer: CalTAC" in row
     # SSIDs only, never a name
     assert appeal.student.last_name not in body
 
