@@ -148,6 +148,10 @@ def appeals_matching(
         appeals = appeals.filter(case__school_id__in=_schools_named(filters.school_text))
     if filters.test:
         appeals = appeals.filter(case__test=filters.test)
+    if filters.order in ("number", "-number"):
+        # Every appeal's case is submitted, so numbered: said outright, the number's index
+        # skips the drafts' empty numbers, which a descending walk would otherwise read first.
+        appeals = appeals.filter(case__number__isnull=False)
     return appeals.order_by(*APPEAL_SORTS[filters.order])
 
 
