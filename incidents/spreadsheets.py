@@ -16,19 +16,23 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import IO, Any, Final
 from xml.sax.saxutils import escape
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+
+from students.dates import PACIFIC
 
 # What a spreadsheet reads as the start of a formula (OWASP "CSV injection").
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@lru_cache(maxsize=512)
 def label(enum: Any, code: str | None) -> str:
-    """A code's label in words (the code itself if the vocabulary no longer has it)."""
+    """A code's label in words (the code itself if the vocabulary no longer has it); cached, as
+    a report asks for the same few hundred labels thousands of times."""
     if not code:
         return ""
     try:
@@ -38,8 +42,8 @@ def label(enum: Any, code: str | None) -> str:
 
 
 def when(value: datetime | None) -> str:
-    """A moment in California time, to the minute."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    """A moment in California time (the columns say "Pacific"), to the minute."""
+    return value.astimezone(PACIFIC).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def day(value: date | None) -> str:
