@@ -164,6 +164,16 @@ def test_a_decided_appeal_shows_its_decision_date_instead_of_a_due_phrase(
     assert "due in" not in row
 
 
+def test_a_withdrawn_appeal_says_it_has_no_decision(client, lea_coordinator, appeals):
+    decisions.appeal_withdraw(appeal=appeals["a2"], actor=lea_coordinator, reason="Filed twice.")
+    client.force_login(lea_coordinator)
+    body = client.get(URL, {"status": AppealStatus.WITHDRAWN}).content.decode()
+    row = re.search(r"<tbody>(.*)</tbody>", body, re.S).group(1)
+    assert appeals["a2"].student.ssid in row
+    assert 'status-tag--neutral">Withdrawn</span>' in row and "No decision" in row
+    assert "due in" not in row
+
+
 # --- filters ----------------------------------------------------------------------------------
 
 
