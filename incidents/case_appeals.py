@@ -26,16 +26,6 @@ SYSTEM = "STAIRS (automatic check)"
 # The default reason of an approval without one (appeals.decisions): not worth repeating.
 _PLAIN_APPROVAL = "Approved."
 
-# The colour of an appeal's status tag, which only repeats what its words say
-# (includes/status_tag.html); the rejections are "danger".
-APPEAL_STATUS_TONES: dict[str, str] = {
-    AppealStatus.PENDING: "info",
-    AppealStatus.PENDING_APPROVAL: "info",
-    AppealStatus.APPROVED: "success",
-    AppealStatus.SWAP_APPROVED: "success",
-    AppealStatus.WITHDRAWN: "neutral",
-}
-
 
 class AppealWithdrawForm(forms.Form):
     """Withdraw one appeal of the case, with the reason kept on its timeline."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Final
 
 from accounts.models import User
-from incidents.case_appeals import APPEAL_STATUS_TONES, decided_by_label, shown_reason
+from incidents.case_appeals import decided_by_label, shown_reason
+from incidents.listing import appeal_status_tone
 from incidents.queries import appeals_for
 from students.models import Student
 from students.profile_sections import ProfileSection
@@ -30,7 +31,7 @@ def recent_appeals_section(user: User, student: Student) -> ProfileSection:
         .order_by("-received_at", "-pk")[:RECENT_APPEALS]
     )
     for appeal in appeals:
-        appeal.status_tone = APPEAL_STATUS_TONES.get(appeal.status, "danger")
+        appeal.status_tone = appeal_status_tone(appeal.status)
         appeal.shown_reason = shown_reason(appeal)
         appeal.decided_by_label = decided_by_label(appeal, names=False)
     return ProfileSection(TEMPLATE, {"appeals": appeals, "limit": RECENT_APPEALS})

@@ -34,7 +34,7 @@ from appeals.assignment import reviewer_set_away
 from appeals.models import Appeal
 from appeals.transitions import Action
 from incidents import queries, review_queries
-from incidents.case_views import APPEAL_STATUS_TONES, CaseSearchPaginator
+from incidents.listing import CountedPaginator, appeal_status_tone
 from incidents.review_forms import (
     ApproveForm,
     BulkForm,
@@ -72,7 +72,7 @@ def _next(request: HttpRequest, default: str) -> str:
 
 def _with_tones(appeals: list[Appeal]) -> None:
     for appeal in appeals:
-        appeal.status_tone = APPEAL_STATUS_TONES.get(appeal.status, "danger")
+        appeal.status_tone = appeal_status_tone(appeal.status)
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:
@@ -138,7 +138,7 @@ def _queue_page(
         return render(request, "appeals/queue.html", context, status=400)
     filters = form.filters()
     counts = review_queries.queue_counts(user, teams, filters, clock)
-    paginator = CaseSearchPaginator(
+    paginator = CountedPaginator(
         review_queries.queue_appeals(user, teams, tab, filters, clock),
         APPEALS_PER_PAGE,
         cap=COUNT_CAP,
