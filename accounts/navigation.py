@@ -31,6 +31,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         entries.append(("File a case", "incidents:new"))
     if may_see_cases(user):
         entries.append(("Search STAIRS", "incidents:search"))
+        entries.append(("Search Appeals", "appeals:search"))
     if may_review(user):
         entries.append(("Review queue", "review:queue"))
     if not access.scope_for(user).is_empty:

@@ -119,6 +119,7 @@ def test_every_navigation_link_opens_for_the_persona(request, client, tree, pers
     offers_users = ("Users", reverse("accounts:user_list")) in links
     assert offers_users == (persona in ("lea_coordinator", "cde_admin", "outsider"))
     # issue 9, item 10: only the reviewer teams have a queue
+    assert ("Search Appeals", reverse("appeals:search")) in links
     offers_queue = ("Review queue", reverse("review:queue")) in links
     assert offers_queue == (persona in ("cde_admin", "cde_reviewer", "caltac_agent"))
 
