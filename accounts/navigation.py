@@ -31,6 +31,9 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         entries.append(("File a case", "incidents:new"))
     if may_see_cases(user):
         entries.append(("Search STAIRS", "incidents:search"))
+        entries.append(("Search Appeals", "appeals:search"))
+    if may_review(user):
+        entries.append(("Review queue", "review:queue"))
     if not access.scope_for(user).is_empty:
         entries.append(("Students", "students:search"))
     if access.can_manage_users(user):
@@ -57,3 +60,9 @@ def may_see_cases(user: User) -> bool:
     program; test administrators none), from the scope alone, without importing incidents."""
     roles = access.scope_for(user).roles
     return bool(roles & (COORDINATOR_ROLES | STATE_ROLES))
+
+
+def may_review(user: User) -> bool:
+    """Whether ``user`` decides appeals (issue 9): CDE reviewers and administrators and CalTAC
+    agents, the teams of ``appeals.decisions.TEAM_ROLES``; coordinators see no queue."""
+    return bool(access.scope_for(user).roles & STATE_ROLES)

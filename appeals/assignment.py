@@ -37,17 +37,23 @@ def team_members(team: str, *, available: bool = True) -> list[User]:
 
 
 @transaction.atomic
-def appeals_hand_back(*, now: datetime | None = None) -> int:
-    """Return the open appeals held by reviewers marked away to their team's Unclaimed queue.
+def appeals_hand_back(*, now: datetime | None = None, reviewer: User | None = None) -> int:
+    """Return the open appeals held by reviewers marked away (or only by ``reviewer``) to their
+    team's Unclaimed queue.
 
     Steps: claim the rows (skip locked: a reviewer deciding one right now keeps it); clear the
     claims in one UPDATE; one timeline row each.
     """
     now = now or timezone.now()
+    held_by_away = Appeal.objects.filter(
+        status__in=transitions.OPEN, claimed_by__away_since__isnull=False
+    )
+    if reviewer is not None:
+        held_by_away = held_by_away.filter(claimed_by=reviewer)
     held = list(
-        Appeal.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(status__in=transitions.OPEN, claimed_by__away_since__isnull=False)
-        .values_list("pk", "status", "claimed_by__full_name")
+        held_by_away.select_for_update(skip_locked=True, of=("self",)).values_list(
+            "pk", "status", "claimed_by__full_name"
+        )
     )
     if not held:
         return 0
@@ -67,6 +73,26 @@ def appeals_hand_back(*, now: datetime | None = None) -> int:
         for pk, status, name in held
     )
     return len(held)
+
+
+@transaction.atomic
+def reviewer_set_away(*, user: User, away: bool, now: datetime | None = None) -> int:
+    """Mark a reviewer away or back (the queue's "Mark me away / I'm back" toggle). Away: the
+    assignment task gives them no new appeal, and the open appeals they hold go back to their
+    team's Unclaimed queue at once. Returns how many were handed back.
+
+    Steps: lock the user's row; set or clear ``away_since`` (unchanged when already so); hand
+    back their appeals.
+    """
+    now = now or timezone.now()
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if away and locked.away_since is None:
+        locked.away_since = now
+    elif not away:
+        locked.away_since = None
+    locked.save(update_fields=["away_since"])
+    user.away_since = locked.away_since
+    return appeals_hand_back(now=now, reviewer=locked) if away else 0
 
 
 @transaction.atomic
@@ -136,7 +162,7 @@ def appeals_assign(*, now: datetime | None = None, batch: int = ASSIGN_BATCH) ->
 _MARK_OVERDUE = """
 WITH marked AS (
     UPDATE {appeal} SET overdue_at = %(now)s
-    WHERE status IN %(open)s AND due_at < %(now)s AND overdue_at IS NULL
+    WHERE status IN ({open}) AND due_at < %(now)s AND overdue_at IS NULL
     RETURNING id, status, reviewer
 ), logged AS (
     INSERT INTO {event} (appeal_id, actor_id, at, kind, from_status, to_status, detail, reason)
@@ -156,16 +182,20 @@ def appeals_mark_overdue(*, now: datetime | None = None) -> dict[str, int]:
     available team member when the team has any. Running it again finds nothing new.
     """
     now = now or timezone.now()
+    # One placeholder per open status, as the ORM writes IN (psycopg 3 adapts no tuple), so
+    # the condition matches the partial index's predicate word for word.
+    open_statuses = {f"open{i}": str(status) for i, status in enumerate(sorted(transitions.OPEN))}
     sql = _MARK_OVERDUE.format(
         appeal=connection.ops.quote_name(Appeal._meta.db_table),
         event=connection.ops.quote_name(AppealEvent._meta.db_table),
+        open=", ".join(f"%({name})s" for name in open_statuses),
     )
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
             {
                 "now": now,
-                "open": tuple(str(status) for status in transitions.OPEN),
+                **open_statuses,
                 "kind": AppealEventKind.OVERDUE.value,
                 "detail": "Past its due date: four business days after receipt (A-2).",
             },

@@ -175,6 +175,20 @@ class Appeal(models.Model):
                 condition=Q(status__in=OPEN_STATUSES, overdue_at__isnull=True),
                 name="appeal_overdue_sweep_idx",
             ),
+            # Search Appeals (incidents/appeal_search.py): each order walks an index and stops
+            # after a page; status and type filters with the default order too.
+            models.Index(fields=["-received_at", "-id"], name="appeal_received_idx"),
+            models.Index(fields=["due_at", "id"], name="appeal_due_order_idx"),
+            models.Index(fields=["status", "-received_at", "-id"], name="appeal_status_order_idx"),
+            models.Index(
+                fields=["appeal_type", "-received_at", "-id"], name="appeal_type_order_idx"
+            ),
+            # Its due filters (overdue, due within N business days), by due date.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="appeal_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

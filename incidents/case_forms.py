@@ -23,6 +23,26 @@ SCHOOL_SELECT_MAX = 60
 _NUMBER_PREFIX = re.compile(r"^[0-9]{1,4}(-[0-9]{0,6})?$")
 _SSID = re.compile(r"^[0-9]{10}$")
 
+
+def case_number_filter(value: str) -> str:
+    """A search's case number: the whole number or its beginning (Search STAIRS, Search
+    Appeals)."""
+    number = value.strip()
+    if number and not _NUMBER_PREFIX.match(number):
+        raise ValidationError(
+            "A case number is the year, a dash and six digits (2027-000123), or its beginning."
+        )
+    return number
+
+
+def ssid_filter(value: str) -> str:
+    """A search's SSID: exactly 10 digits (Search STAIRS, Search Appeals)."""
+    ssid = value.strip()
+    if ssid and not _SSID.match(ssid):
+        raise ValidationError("An SSID is exactly 10 digits.")
+    return ssid
+
+
 SORT_LABELS = {
     "-submitted": "Submitted, newest first",
     "submitted": "Submitted, oldest first",
@@ -113,18 +133,10 @@ class CaseSearchForm(forms.Form):
         )
 
     def clean_number(self) -> str:
-        number = self.cleaned_data["number"].strip()
-        if number and not _NUMBER_PREFIX.match(number):
-            raise ValidationError(
-                "A case number is the year, a dash and six digits (2027-000123), or its beginning."
-            )
-        return number
+        return case_number_filter(self.cleaned_data["number"])
 
     def clean_ssid(self) -> str:
-        ssid = self.cleaned_data["ssid"].strip()
-        if ssid and not _SSID.match(ssid):
-            raise ValidationError("An SSID is exactly 10 digits.")
-        return ssid
+        return ssid_filter(self.cleaned_data["ssid"])
 
     def clean_school_text(self) -> str:
         return self.cleaned_data["school_text"].strip()

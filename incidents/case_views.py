@@ -19,16 +19,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
-from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import scope_for
 from accounts.models import User
 from accounts.navigation import may_file_cases
 from appeals import transitions as appeal_transitions
-from incidents import case_log, filing, queries, services, transitions
+from incidents import case_appeals, case_log, filing, listing, queries, services, transitions
 from incidents.case_forms import (
-    SCHOOL_SELECT_MAX,
+    SCHOOL_SELECT_MAX,  # noqa: F401  (the tests read it here)
     CaseSearchForm,
     NoteForm,
     WithdrawForm,
@@ -36,9 +34,7 @@ from incidents.case_forms import (
 )
 from incidents.case_models import Case
 from incidents.models import Severity
-from stairs.vocabulary import AppealStatus, CaseStatus
 from students import dates
-from students.views import CappedPaginator
 
 CASES_PER_PAGE = 25
 # Past this many matches the list stops counting ("more than 1,000"; as Students does): a
@@ -62,65 +58,34 @@ SORTABLE_COLUMNS = (
 )
 
 
-class CaseSearchPaginator(CappedPaginator):
-    """The capped paginator, counting with a lean query of its own (no joins, no ordering)."""
-
-    def __init__(self, object_list, per_page: int, *, cap: int, count) -> None:
-        super().__init__(object_list, per_page, cap=cap)
-        self._count = count
-
-    @cached_property
-    def _bounded_count(self) -> int:
-        return self._count()
-
-
-# The colour of a status tag, which only repeats what its words say (includes/status_tag.html).
-CASE_STATUS_TONES = {CaseStatus.DRAFT: "neutral", CaseStatus.COMPLETED: "success"}  # else info
-APPEAL_STATUS_TONES = {
-    AppealStatus.PENDING: "info",
-    AppealStatus.PENDING_APPROVAL: "info",
-    AppealStatus.APPROVED: "success",
-    AppealStatus.SWAP_APPROVED: "success",
-    AppealStatus.WITHDRAWN: "neutral",
-}  # else (the rejections) danger
+# Shared with Search Appeals (incidents/listing.py); the names stay importable from here.
+CaseSearchPaginator = listing.CountedPaginator
+CASE_STATUS_TONES = listing.CASE_STATUS_TONES
+APPEAL_STATUS_TONES = listing.APPEAL_STATUS_TONES
 
 
 def _with_tones(cases: Iterable[Case]) -> None:
     for case in cases:
-        case.status_tone = CASE_STATUS_TONES.get(case.status, "info")
+        case.status_tone = listing.case_status_tone(case.status)
 
 
 def _search_form(request: HttpRequest) -> CaseSearchForm:
-    user = request.user
     # A select for a handful of schools, a CDS code or name box past SCHOOL_SELECT_MAX.
-    schools = None
-    if not scope_for(user).everything:
-        listed = queries.schools_for(user).values_list("pk", "name")
-        schools = list(listed[: SCHOOL_SELECT_MAX + 1])
-        if len(schools) > SCHOOL_SELECT_MAX:
-            schools = None
     data = request.GET.copy()
     data.pop("page", None)
-    return CaseSearchForm(data or None, schools=schools, incident_types=incident_type_choices())
+    return CaseSearchForm(
+        data or None,
+        schools=listing.school_choices(request.user),
+        incident_types=incident_type_choices(),
+    )
 
 
 def _columns(request: HttpRequest, sort: str) -> list[dict[str, str]]:
     """Each sortable heading with its aria-sort and the link that sorts by it (the other way
-    round when it already does)."""
-    params = {k: v for k, v in request.GET.items() if k not in ("page", "sort")}
-    columns = []
-    for key, label in SORTABLE_COLUMNS:
-        if sort == key:
-            aria, target = "ascending", f"-{key}"
-        elif sort == f"-{key}":
-            aria, target = "descending", key
-        else:
-            # Dates and numbers start with the newest; names from A.
-            aria, target = "", key if key == "school" else f"-{key}"
-        columns.append(
-            {"label": label, "aria_sort": aria, "url": "?" + urlencode({**params, "sort": target})}
-        )
-    return columns
+    round when it already does). Dates and numbers start with the newest; names from A."""
+    return listing.sort_columns(
+        request, sort, [(key, label, key == "school") for key, label in SORTABLE_COLUMNS]
+    )
 
 
 @login_required
@@ -238,14 +203,28 @@ def detail_rows(page: queries.CasePage) -> list[dict[str, str]]:
 
 
 def _detail_page(
-    request: HttpRequest, pk: int, note_form: NoteForm | None = None, status: int = 200
+    request: HttpRequest,
+    pk: int,
+    note_form: NoteForm | None = None,
+    status: int = 200,
+    *,
+    withdraw_form: case_appeals.AppealWithdrawForm | None = None,
+    withdraw_pk: int | None = None,
 ) -> HttpResponse:
     page = queries.case_page(request.user, pk)
     case = page.case
     _with_tones([case])
     for appeal in page.appeals:
-        appeal.status_tone = APPEAL_STATUS_TONES.get(appeal.status, "danger")
+        appeal.status_tone = listing.appeal_status_tone(appeal.status)
     actions = may_act(request.user, case)
+    case_appeals.annotate(
+        page.appeals,
+        user=request.user,
+        case=case,
+        filer_side=actions,
+        withdraw_form=withdraw_form,
+        withdraw_pk=withdraw_pk,
+    )
     return render(
         request,
         "incidents/detail.html",
@@ -257,6 +236,10 @@ def _detail_page(
             "may_withdraw": actions and case.status in transitions.WITHDRAWABLE,
             "detail_rows": detail_rows(page),
             "note_form": note_form or NoteForm(),
+            "decision_groups": case_appeals.decision_groups(page.decided),
+            "appeal_actions": any(
+                a.decide_url or a.withdraw_form or a.may_resubmit for a in page.appeals
+            ),
         },
         status=status,
     )

@@ -22,7 +22,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.access import organizations_for, scope_for
 from accounts.models import ROLE_PROGRAM, Organization, OrganizationKind, RoleGrant, User
-from appeals.models import Appeal, AppealEvent
+from appeals import transitions as appeal_transitions
+from appeals.models import Appeal
 from appeals.rules.catalog import (
     AssessmentFacts,
     RulesCatalog,
@@ -132,42 +133,61 @@ def incident_types_for(test: str, part: str | None, delivery: str) -> QuerySet[I
     return active_incident_types().filter(code__in=codes)
 
 
-def cases_for(user: User) -> QuerySet[Case]:
-    """The STAIRS cases ``user`` may see (issue 8, part 9; U-4, F-7), drafts included (F-5).
+def case_visibility(user: User, *, via: str = "") -> Q | None:
+    """What ``user`` may see of STAIRS cases as a filter on the case's fields, reached through
+    ``via`` ("" on Case itself, "case__" from an appeal): the one definition under
+    ``cases_for`` and ``appeals_for``. None for CDE and CalTAC, who see everything; a filter
+    matching nothing for a user without scope.
 
-    Scoped through ``scope_for``: CDE and CalTAC see every case. A coordinator sees the cases
-    of their own program where they hold it: an LEA role its LEA's cases, a site role its
-    school's, so an LEA CAASPP coordinator does not see the LEA's ELPAC cases. Every case has
-    its program from its first save (a draft starts with its test), so each grant is one plain
-    condition the (lea, newest) and (school, newest) indexes serve. Test administrators do not
-    file and hold no program, so they see none. Anything else is a 404, like a missing case.
+    A coordinator sees the cases of their own program where they hold it: an LEA role its
+    LEA's cases, a site role its school's, so an LEA CAASPP coordinator does not see the LEA's
+    ELPAC cases. Every case has its program from its first save (a draft starts with its
+    test), so each grant is one plain condition the (lea, newest) and (school, newest)
+    indexes serve. Test administrators do not file and hold no program, so they see none.
     """
     scope = scope_for(user)
     if scope.everything:
-        return Case.objects.all()
+        return None
+    visible = Q(pk__in=[])
     if scope.is_empty:
-        return Case.objects.none()
+        return visible
     grants = RoleGrant.objects.filter(user=user, role__in=list(ROLE_PROGRAM)).values_list(
         "role", "organization_id", "organization__kind"
     )
-    visible = Q(pk__in=[])
     for role, organization_id, kind in grants:
         place = "lea_id" if kind == OrganizationKind.LEA else "school_id"
-        visible |= Q(program=ROLE_PROGRAM[role], **{place: organization_id})
-    return Case.objects.filter(visible)
+        visible |= Q(**{f"{via}program": ROLE_PROGRAM[role], f"{via}{place}": organization_id})
+    return visible
+
+
+def cases_for(user: User) -> QuerySet[Case]:
+    """The STAIRS cases ``user`` may see (issue 8, part 9; U-4, F-7), drafts included (F-5).
+
+    Scoped through ``scope_for`` by ``case_visibility``: CDE and CalTAC see every case, a
+    coordinator their program's cases at their LEA or school, test administrators none.
+    Anything else is a 404, like a missing case.
+    """
+    if scope_for(user).is_empty:
+        return Case.objects.none()
+    visible = case_visibility(user)
+    return Case.objects.all() if visible is None else Case.objects.filter(visible)
 
 
 def appeals_for(user: User) -> QuerySet[Appeal]:
-    """The appeals ``user`` may see (issue 9, item 10): those of the submitted cases of
-    ``cases_for``, the one definition of what a user sees. CDE and CalTAC see every appeal; a
-    coordinator the appeals of their program's cases at their LEA or school; test
-    administrators none. Every list, decision page, export and bulk action starts here."""
-    scope = scope_for(user)
-    if scope.everything:
-        return Appeal.objects.all()
-    if scope.is_empty:
+    """The appeals ``user`` may see (issue 9, item 10): those of the cases of ``cases_for``,
+    through the same ``case_visibility``. CDE and CalTAC see every appeal; a coordinator the
+    appeals of their program's cases at their LEA or school; test administrators none. Every
+    list, decision page, export and bulk action starts here.
+
+    The visibility is a join to the case (Appeal -> Case, many to one), not ``case_id IN
+    (SELECT ...)``: the planner can then walk an appeal index in the page's order and check
+    each row's case, or start from the LEA's cases, whichever is cheaper; and the filters on
+    the case (number, school, test) reuse the same join.
+    """
+    if scope_for(user).is_empty:
         return Appeal.objects.none()
-    return Appeal.objects.filter(case__in=cases_for(user))
+    visible = case_visibility(user, via="case__")
+    return Appeal.objects.all() if visible is None else Appeal.objects.filter(visible)
 
 
 # --- Search STAIRS, the log and the case page (issue 8, parts 7-9) -----------------------------
@@ -344,7 +364,9 @@ class CasePage:
     case: Case
     students: list[CaseStudent]
     appeals: list[Appeal]
-    rejections: list[Appeal]  # each with ``rejection_events`` (the move's reason first)
+    # The decided appeals (approved, rejected, swap approved), the latest decision first: each
+    # carries its reason (decision_reason) and who decided (decided_by, None for the system).
+    decided: list[Appeal]
     notes: list[CaseNote]
     events: list[CaseEvent]
     answers: list[Answer]
@@ -436,19 +458,9 @@ def case_page(user: User, pk: int) -> CasePage:
     students = list(
         case.students.select_related("student", "test_event").order_by("added_at", "pk")
     )
+    # The decision (when, by whom, why) is stored on the appeal itself (issue 9), so one query.
     appeals = list(
-        Appeal.objects.filter(case=case)
-        .select_related("student")
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=AppealEvent.objects.filter(to_status__in=REJECTED_STATUSES)
-                .select_related("actor")
-                .order_by("-at", "-pk"),
-                to_attr="rejection_events",
-            )
-        )
-        .order_by("pk")
+        appeals_for(user).filter(case=case).select_related("student", "decided_by").order_by("pk")
     )
     notes = list(case.notes.select_related("author").order_by("created_at", "pk"))
     events = list(case.events.select_related("actor").order_by("at", "pk"))
@@ -456,7 +468,11 @@ def case_page(user: User, pk: int) -> CasePage:
         case=case,
         students=students,
         appeals=appeals,
-        rejections=[a for a in appeals if a.status in REJECTED_STATUSES],
+        decided=sorted(
+            (a for a in appeals if a.status in appeal_transitions.DECIDED),
+            key=lambda a: (a.decided_at, a.pk),
+            reverse=True,
+        ),
         notes=notes,
         events=events,
         answers=_answers_in_words(case),

@@ -28,6 +28,7 @@ from appeals.decisions import appeal_resubmit
 from appeals.models import Appeal
 from appeals.rules import RulesCatalog
 from appeals.services import appeal_create, appeal_withdraw_open
+from appeals.transitions import Action, action_allowed, refusal
 from incidents import case_emails, filing, transitions
 from incidents.case_models import (
     Case,
@@ -563,6 +564,9 @@ def case_appeal_resubmit(*, case: Case, appeal: Appeal, actor: User) -> Appeal:
     _require_filer(actor, case)
     if appeal.case_id != case.pk:
         raise ValidationError("This appeal belongs to another case.")
+    # The move first: resubmitting an approved appeal is refused as such, before the rules run.
+    if not action_allowed(Action.RESUBMIT, appeal.status):
+        raise ValidationError(refusal(Action.RESUBMIT, appeal.status))
     catalog = rules_catalog()
     filing.check_incident(case, catalog)
     found = filing.decisions_for(case, [appeal.student], catalog, now=timezone.now())[0]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents import case_views, students_views, wizard_views
+from incidents import case_appeal_views, case_views, students_views, wizard_views
 
 app_name = "incidents"
 
@@ -12,6 +12,17 @@ urlpatterns = [
     path("<int:pk>/delete/", case_views.delete, name="delete"),
     path("<int:pk>/withdraw/", case_views.withdraw, name="withdraw"),
     path("<int:pk>/notes/", case_views.note_add, name="note_add"),
+    # The filer side's actions on one appeal (issue 9).
+    path(
+        "<int:pk>/appeals/<int:appeal_pk>/withdraw/",
+        case_appeal_views.appeal_withdraw,
+        name="appeal_withdraw",
+    ),
+    path(
+        "<int:pk>/appeals/<int:appeal_pk>/resubmit/",
+        case_appeal_views.appeal_resubmit,
+        name="appeal_resubmit",
+    ),
     # The filing wizard (F-1): one page per step, each saved on the draft row (F-5).
     path("new/", wizard_views.new, name="new"),
     path("<int:pk>/edit/incident/", wizard_views.step_incident, name="wizard_incident"),

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from students import queries
+from students import profile_sections, queries
 from students.forms import StudentSearchForm
 from students.models import Student, TestEvent, TestStatus
 from students.queries import effects_for
@@ -156,7 +156,9 @@ def tests(request: HttpRequest, ssid: str) -> HttpResponse:
 def score_status(request: HttpRequest, ssid: str) -> HttpResponse:
     student = queries.student_for(request.user, ssid)
     events = _as_of(queries.student_score_status(student), timezone.now())
-    return _profile(request, student, "score_status", events=events)
+    # The apps above add theirs (incidents: the recent STAIRS appeals, issue 9).
+    sections = profile_sections.sections_for("score_status", request.user, student)
+    return _profile(request, student, "score_status", events=events, sections=sections)
 
 
 @login_required

@@ -105,7 +105,10 @@ def test_unsigned_lea_coordinator_may_still_change_their_password(client, unsign
     assert client.get(reverse("accounts:password_change")).status_code == 200
 
 
-@pytest.mark.parametrize("persona", ["lea_coordinator", "colleague", "cde_admin", "outsider"])
+@pytest.mark.parametrize(
+    "persona",
+    ["lea_coordinator", "colleague", "cde_admin", "cde_reviewer", "caltac_agent", "outsider"],
+)
 def test_every_navigation_link_opens_for_the_persona(request, client, tree, persona):
     user = request.getfixturevalue(persona)
     client.force_login(user)
@@ -115,6 +118,10 @@ def test_every_navigation_link_opens_for_the_persona(request, client, tree, pers
         assert client.get(url).status_code == 200, label
     offers_users = ("Users", reverse("accounts:user_list")) in links
     assert offers_users == (persona in ("lea_coordinator", "cde_admin", "outsider"))
+    # issue 9, item 10: only the reviewer teams have a queue
+    assert ("Search Appeals", reverse("appeals:search")) in links
+    offers_queue = ("Review queue", reverse("review:queue")) in links
+    assert offers_queue == (persona in ("cde_admin", "cde_reviewer", "caltac_agent"))
 
 
 def test_site_coordinator_without_signed_forms_keeps_the_normal_navigation(client, tree):

@@ -70,7 +70,9 @@ def test_the_status_now_costs_no_query_per_row(
     client.force_login(lea_coordinator)
     client.get(reverse("students:detail", args=[student.ssid]))  # writes the session stamp
     # session, user, grants, student, events (+ their notations): as in test_views.
-    for tab, queries in (("students:tests", 5), ("students:score_status", 6)):
+    # Score Status adds the recent STAIRS appeals (incidents/profile_appeals.py): the
+    # grants that scope the cases, and the appeals.
+    for tab, queries in (("students:tests", 5), ("students:score_status", 8)):
         with django_assert_num_queries(queries):
             body = client.get(reverse(tab, args=[student.ssid])).content.decode()
         assert _status_cells(body) == ["Expired"] * 4

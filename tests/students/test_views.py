@@ -181,7 +181,9 @@ def test_profile_pages_cost_a_fixed_number_of_queries(
     _signed_in(client, lea_coordinator)
     client.get(reverse("students:detail", args=[student.ssid]))  # writes the session stamp
     # session, user, grants, student, events (+ their notations).
-    for tab, queries in (("students:tests", 5), ("students:score_status", 6)):
+    # Score Status adds the recent STAIRS appeals (incidents/profile_appeals.py): the
+    # grants that scope the cases, and the appeals.
+    for tab, queries in (("students:tests", 5), ("students:score_status", 8)):
         with django_assert_num_queries(queries):
             client.get(reverse(tab, args=[student.ssid]))
     # session, user, grants, event with student, its timeline, its notations.
