@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appeals", "0003_review"),
+        ("appeals", "0004_search_indexes"),
     ]
 
     operations = [
