@@ -72,6 +72,52 @@ SEARCH_SORT = {"sort": "due"}
 EXPORT_FILTER = {"status": "PENDING"}
 
 
+# What the runs, EXPLAIN ANALYZE and a profile showed (2026-12-01, bench merged with main after
+# the queue and search merges); the figures are this machine's under the load stated below.
+FINDINGS = (
+    "**Findings.** (1) The overdue sweep. As first measured, `appeals_mark_overdue` failed on "
+    "PostgreSQL: psycopg 3 sends a Python tuple as one record literal, so `status IN %(open)s` "
+    "was a syntax error, and no test ran it against the database; the queue branch fixed it "
+    "(one placeholder per status) before it was merged. Its cost is the writing, not the "
+    "finding: the bitmap scan of the past-due open appeals takes 0.1 to 0.2 s. Each flagged row "
+    "is a new row version that cannot be a HOT update (overdue_at is in the predicate of "
+    "appeal_overdue_sweep_idx, and the pages are full), so it gets an entry in each of the 21 "
+    "indexes of appeals_appeal (15 from the model of issue 9, 5 of Search Appeals, 1 here): "
+    "46,200 rows make about 970,000 index insertions, on a server with 128 MB of shared buffers "
+    "that holds neither the table nor its 270 MB of indexes (2.7 million buffer hits and 100,000 "
+    "pages written out during the statement), then 46,200 timeline rows (0.6 s). In a rolled-"
+    "back experiment the same UPDATE with 8 fewer indexes took 2.3 s instead of 5.8 s. So the "
+    "1 s target over every open appeal past due at once is not met (about 3 s on the idle "
+    "machine, 4.5 to 5.6 s loaded); the generated state's 11,758 newly past due take about "
+    "1 s. On beat the sweep runs every minute, and the appeals received on one business day "
+    "share one due moment (the end of the fourth business day after), so a run flags at most "
+    "one day's receipts, about 6,000 at this scale, in about half a second. To meet the target "
+    "as stated: fewer indexes (appeal_student_idx duplicates the index of the student foreign "
+    "key; the case foreign key's index is the first column of appeal_unique_per_case; the "
+    "decided_by and preapproved_by indexes serve only the deletion of a user, which PROTECT "
+    "refuses), or flagging in batches of a few thousand per transaction. (2) The bulk decision "
+    "of 200 approvals with their effects takes 2,484 queries, 12 per appeal: two savepoints "
+    "(the bulk's and the effect's) and their releases, the test event read again FOR UPDATE by "
+    "students/effects.py, whole-row UPDATEs of the event and of the appeal, the event's change "
+    "row and the appeal's timeline row; per case its status, its timeline row and the email. "
+    "It meets 3 s (1.2 s idle, 2.2 to 3.7 s loaded, 1.9 s of it in the database); bulk inserts "
+    "of the change and timeline rows, `update_fields` on both saves and one savepoint per "
+    "appeal would about halve it. (3) The queue pages are bound by their template: their 10 "
+    "queries (session, user, grants, closure days, the five tabs' capped counts, the page) take "
+    "a few ms, and in process about half of a 34 ms page is the template (25 rows through "
+    "includes), a third the queries. The Unclaimed tab's count read the table until 1,001 "
+    "unclaimed rows matched (a sequential scan, 8 to 13 ms); appeals/0005_bench_unclaimed_index "
+    "serves it now. Search Appeals for the LEA coordinator with a status, type or overdue "
+    "filter spends 24 to 44 ms in the database: the scope is on the case (its LEA) and the "
+    "filter on the appeal, and no index has both, so PostgreSQL reads the matching appeals of "
+    "the whole state (a sequential scan, or the open appeals by due date) and joins them to the "
+    "LEA's 14,552 cases; the CDE reviewer's same searches walk Search's indexes and stop after a "
+    "page (under 1 ms). The LEA on the appeal row with its own indexes, or a join driven from "
+    "the LEA's cases, would close it. (4) The report streams: the serving worker's peak grows "
+    "by a few MB whether it writes 4,000 appeals or 47,000 (13 MB of CSV)."
+)
+
+
 def vacuum(url: str) -> None:
     """VACUUM ANALYZE of the case and appeal tables: the rolled-back rounds of an earlier run
     leave dead rows and index entries that the scans would read."""
@@ -451,6 +497,8 @@ def report(
         ]
     if timings:
         lines += ["", f"Services, in the benchmark's process: {service_note}."]
+    if timed and timings:
+        lines += ["", FINDINGS]
     lines += [
         "",
         f"- Machine: {cpu_model()}, {os.cpu_count()} cores; {server_facts()}; "
