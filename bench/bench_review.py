@@ -517,12 +517,14 @@ def data_counts(dataset: Any, cases: Any) -> dict[str, Any]:
 
     from accounts.models import RoleGrant
     from appeals.models import Appeal
+    from stairs.vocabulary import AppealStatus
 
     mix = dict(
         Appeal.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
     shown = ", ".join(
-        f"{status.lower().replace('_', ' ')} {n:,}"
+        f"{AppealStatus(status).label.lower().replace('cde', 'CDE').replace('caltac', 'CalTAC')}"
+        f" {n:,}"
         for status, n in sorted(mix.items(), key=lambda item: -item[1])
     )
     unflagged = Appeal.objects.filter(
