@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import Organization, Program
 from stairs import vocabulary
 from students.models import Student, TestEvent
 
@@ -44,6 +45,12 @@ class Appeal(models.Model):
 
     case = models.ForeignKey("incidents.Case", on_delete=models.CASCADE, related_name="appeals")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="appeals")
+    # The case's LEA, school and program, copied when the appeal is filed (a submitted case never
+    # changes them): who may see an appeal (incidents.queries.appeals_for) and Search Appeals's
+    # school filter read the appeal's own row and indexes, with no join to its case.
+    lea = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    program = models.CharField(max_length=8, choices=Program.choices)
     test_event = models.ForeignKey(
         TestEvent, on_delete=models.PROTECT, related_name="appeals", null=True, blank=True
     )
@@ -92,7 +99,8 @@ class Appeal(models.Model):
     overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["case", "pk"]
+        # By the case's id, not the case's own ordering, which would join the case to order.
+        ordering = ["case_id", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=AppealStatus.values), name="appeal_status_valid"
@@ -144,6 +152,14 @@ class Appeal(models.Model):
         indexes = [
             models.Index(fields=["status", "reviewer", "received_at"], name="appeal_queue_idx"),
             models.Index(fields=["student"], name="appeal_student_idx"),
+            # A coordinator's appeals (appeals_for), newest first, by LEA or by school.
+            models.Index(
+                fields=["lea", "program", "-received_at", "-id"], name="appeal_lea_newest_idx"
+            ),
+            models.Index(
+                fields=["school", "program", "-received_at", "-id"],
+                name="appeal_school_newest_idx",
+            ),
             # The overdue sweep and the queues' "due within one business day" and "overdue".
             models.Index(fields=["status", "due_at"], name="appeal_due_idx"),
             # The queues: a team's open appeals by due date, unclaimed or a reviewer's own.

@@ -120,6 +120,9 @@ def appeal_create(
         closures = _case_closures(case, received_at)
     appeal = Appeal.objects.create(
         case=case,
+        lea_id=case.lea_id,
+        school_id=case.school_id,
+        program=case.program,
         student=student,
         test_event=test_event,
         appeal_type=appeal_type or "",

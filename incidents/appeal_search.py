@@ -143,9 +143,9 @@ def appeals_matching(
             due_at__lte=_due_by(int(filters.due), now),
         )
     if filters.school is not None:
-        appeals = appeals.filter(case__school_id=filters.school)
+        appeals = appeals.filter(school_id=filters.school)
     if filters.school_text:
-        appeals = appeals.filter(case__school_id__in=_schools_named(filters.school_text))
+        appeals = appeals.filter(school_id__in=_schools_named(filters.school_text))
     if filters.test:
         appeals = appeals.filter(case__test=filters.test)
     if filters.order in ("number", "-number"):

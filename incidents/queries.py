@@ -133,9 +133,9 @@ def incident_types_for(test: str, part: str | None, delivery: str) -> QuerySet[I
     return active_incident_types().filter(code__in=codes)
 
 
-def case_visibility(user: User, *, via: str = "") -> Q | None:
-    """What ``user`` may see of STAIRS cases as a filter on the case's fields, reached through
-    ``via`` ("" on Case itself, "case__" from an appeal): the one definition under
+def case_visibility(user: User) -> Q | None:
+    """What ``user`` may see of STAIRS cases as a filter on the fields ``program``, ``lea_id``
+    and ``school_id``, which Case has and Appeal copies from its case: the one definition under
     ``cases_for`` and ``appeals_for``. None for CDE and CalTAC, who see everything; a filter
     matching nothing for a user without scope.
 
@@ -156,7 +156,7 @@ def case_visibility(user: User, *, via: str = "") -> Q | None:
     )
     for role, organization_id, kind in grants:
         place = "lea_id" if kind == OrganizationKind.LEA else "school_id"
-        visible |= Q(**{f"{via}program": ROLE_PROGRAM[role], f"{via}{place}": organization_id})
+        visible |= Q(program=ROLE_PROGRAM[role], **{place: organization_id})
     return visible
 
 
@@ -179,14 +179,13 @@ def appeals_for(user: User) -> QuerySet[Appeal]:
     appeals of their program's cases at their LEA or school; test administrators none. Every
     list, decision page, export and bulk action starts here.
 
-    The visibility is a join to the case (Appeal -> Case, many to one), not ``case_id IN
-    (SELECT ...)``: the planner can then walk an appeal index in the page's order and check
-    each row's case, or start from the LEA's cases, whichever is cheaper; and the filters on
-    the case (number, school, test) reuse the same join.
+    The appeal carries its case's LEA, school and program (copied when it is filed), so the
+    same conditions apply to the appeal's own row: no join to the case, and the (lea, program,
+    newest) and (school, program, newest) indexes serve a coordinator's list in its order.
     """
     if scope_for(user).is_empty:
         return Appeal.objects.none()
-    visible = case_visibility(user, via="case__")
+    visible = case_visibility(user)
     return Appeal.objects.all() if visible is None else Appeal.objects.filter(visible)
 
 

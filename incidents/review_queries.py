@@ -109,10 +109,10 @@ def _filtered(appeals: QuerySet[Appeal], filters: QueueFilters) -> QuerySet[Appe
         appeals = appeals.filter(case__test=filters.test)
     if filters.lea:
         matching = organizations_matching(OrganizationKind.LEA, filters.lea)
-        appeals = appeals.filter(case__lea__in=matching.values("pk"))
+        appeals = appeals.filter(lea__in=matching.values("pk"))
     if filters.school:
         matching = organizations_matching(OrganizationKind.SCHOOL, filters.school)
-        appeals = appeals.filter(case__school__in=matching.values("pk"))
+        appeals = appeals.filter(school__in=matching.values("pk"))
     if filters.ssid:
         appeals = appeals.filter(student__ssid=filters.ssid)
     if filters.case:

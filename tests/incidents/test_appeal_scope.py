@@ -1,5 +1,6 @@
 """Who sees which appeals (`appeals_for`, issue 9 item 10; U-4, F-7): the appeals of the cases of
-`cases_for`, through the same `case_visibility`, as a join to the case."""
+`cases_for`, through the same `case_visibility`, on the LEA, school and program each appeal copies
+from its case."""
 
 from __future__ import annotations
 
@@ -41,12 +42,23 @@ def test_nobody_without_a_program_role_sees_an_appeal(tree, appeals, test_admini
     assert _seen(test_administrator) == set()
 
 
-def test_scope_is_a_join_to_the_case_in_three_queries(
+def test_scope_reads_the_appeals_own_row_in_three_queries(
     appeals, lea_coordinator, django_assert_num_queries
 ):
     fresh = User.objects.get(pk=lea_coordinator.pk)  # no scope cached yet
     with django_assert_num_queries(3):  # the grants, the program grants, the appeals
         list(appeals_for(fresh))
     sql = str(appeals_for(fresh).query)
-    assert 'INNER JOIN "incidents_case"' in sql
+    assert '"incidents_case"' not in sql
     assert " IN (SELECT" not in sql
+
+
+def test_each_appeal_carries_its_cases_place_and_program(appeals):
+    for appeal in appeals.values():
+        appeal.refresh_from_db()
+        case = appeal.case
+        assert (appeal.lea_id, appeal.school_id, appeal.program) == (
+            case.lea_id,
+            case.school_id,
+            case.program,
+        )

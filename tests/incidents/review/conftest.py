@@ -65,6 +65,9 @@ def add_appeals(
         appeals.append(
             Appeal.objects.create(
                 case=case,
+                lea_id=case.lea_id,
+                school_id=case.school_id,
+                program=case.program,
                 student=student,
                 test_event=event,
                 appeal_type=appeal_type,
