@@ -47,7 +47,7 @@ from bench.population import (
 from stairs.vocabulary import AppealStatus, AppealType, Reviewer
 from students.dates import PACIFIC
 
-CASE_VERSION = 3  # bump when the shape changes: the cases are then generated again
+CASE_VERSION = 4  # bump when the shape changes: the cases are then generated again
 CASE_SEED = 20261201
 DEFAULT_CASES = 150_000
 DEFAULT_CASE_STUDENTS = 450_000
@@ -231,6 +231,9 @@ APPEAL_COLUMNS = (
     "decided_at",
     "decided_by_id",
     "overdue_at",
+    "lea_id",
+    "school_id",
+    "program",
 )
 APPEAL_EVENT_COLUMNS = (
     "appeal_id",
@@ -519,6 +522,7 @@ class CaseGenerator:
                         appeals,
                         appeal_events,
                         case_id=case_id,
+                        school=school,
                         student_id=student_id,
                         incident=incident,
                         status=appeal_status,
@@ -574,6 +578,7 @@ class CaseGenerator:
         timeline: list[tuple],
         *,
         case_id: int,
+        school: School,
         student_id: int,
         incident: Incident,
         status: str,
@@ -727,5 +732,8 @@ class CaseGenerator:
                 decided_at and stamp(decided_at),
                 decided_by,
                 overdue_at and stamp(overdue_at),
+                school.lea_id,  # the case's place, copied onto the appeal as filing does
+                school.id,
+                "CAASPP",
             )
         )

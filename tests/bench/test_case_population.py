@@ -88,6 +88,7 @@ def test_rows_keep_the_constraints():
     assert len(pairs) == len(set(pairs))  # casestudent_unique
     assert all(r[cs["appealable"]] == "t" for r in made.case_students if r[cs["selected"]] == "t")
     ap = {name: i for i, name in enumerate(APPEAL_COLUMNS)}
+    cases = {c[col["id"]]: c for c in made.cases}
     for appeal in made.appeals:
         # appeal_untyped_is_cde
         assert appeal[ap["appeal_type"]] or appeal[ap["reviewer"]] == "CDE"
@@ -104,6 +105,13 @@ def test_rows_keep_the_constraints():
         if appeal[ap["appeal_type"]] == "GRACE_PERIOD_EXTENSION" and status == "PENDING":
             assert appeal[ap["preapproved_at"]] and appeal[ap["preapproved_by_id"]]
         assert appeal[ap["filed_state"]] == "{}"  # filled from the test event by SQL
+        # The case's LEA, school and program, copied onto the appeal (appeals/0005).
+        case = cases[appeal[ap["case_id"]]]
+        assert (appeal[ap["lea_id"]], appeal[ap["school_id"]], appeal[ap["program"]]) == (
+            case[col["lea_id"]],
+            case[col["school_id"]],
+            case[col["program"]],
+        )
 
 
 def _appeals(made) -> list[dict]:

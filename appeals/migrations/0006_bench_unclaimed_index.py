@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appeals", "0004_search_indexes"),
+        ("appeals", "0005_appeal_place"),
     ]
 
     operations = [
