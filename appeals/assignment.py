@@ -177,9 +177,10 @@ def appeals_mark_overdue(*, now: datetime | None = None) -> dict[str, int]:
     """Flag the open appeals whose due moment has passed, once each (A-2), and tell each team
     how many of its appeals became overdue.
 
-    Steps: one statement marks them (``overdue_at``, through the partial index of open appeals
-    not yet flagged), writes their timeline rows and counts them per team; then one email per
-    available team member when the team has any. Running it again finds nothing new.
+    Steps: one statement marks those not yet flagged (``overdue_at``; found through
+    appeal_open_due_idx, the open appeals by due date), writes their timeline rows and counts
+    them per team; then one email per available team member when the team has any. Running it
+    again finds nothing new.
     """
     now = now or timezone.now()
     # One placeholder per open status, as the ORM writes IN (psycopg 3 adapts no tuple), so

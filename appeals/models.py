@@ -43,13 +43,21 @@ REJECTED_STATUSES: list[str] = [
 class Appeal(models.Model):
     """An appeal of one student's test event, filed by a case."""
 
-    case = models.ForeignKey("incidents.Case", on_delete=models.CASCADE, related_name="appeals")
+    # No index of its own: appeal_unique_per_case (case, student) serves lookups by case.
+    case = models.ForeignKey(
+        "incidents.Case", on_delete=models.CASCADE, related_name="appeals", db_index=False
+    )
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="appeals")
     # The case's LEA, school and program, copied when the appeal is filed (a submitted case never
     # changes them): who may see an appeal (incidents.queries.appeals_for) and Search Appeals's
     # school filter read the appeal's own row and indexes, with no join to its case.
-    lea = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    school = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # Served by appeal_lea_newest_idx and appeal_school_newest_idx, which lead with them.
+    lea = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    school = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     program = models.CharField(max_length=8, choices=Program.choices)
     test_event = models.ForeignKey(
         TestEvent, on_delete=models.PROTECT, related_name="appeals", null=True, blank=True
@@ -78,24 +86,43 @@ class Appeal(models.Model):
     # The test event's facts when the appeal was filed (status, questions completed, expiry), so
     # reviewers see whether they changed since (appeals/review.py `event_changes`).
     filed_state = models.JSONField("test at filing", default=dict, blank=True)
-    # The review (issue 9): who holds it, A-1's approval before filing, the decision.
+    # The review (issue 9): who holds it, A-1's approval before filing, the decision. The people
+    # have no index of their own: accounts are deactivated, never deleted, and the queues read
+    # the holder through appeal_mine_idx. Every index is written by every sweep and decision.
     claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     preapproved_at = models.DateTimeField("approved for filing", null=True, blank=True)
     preapproved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
     )
     decision_reason = models.TextField(blank=True)
     # Approved as a recorded exception that changes nothing on the test (a Grace Period
     # Extension for a CAASPP PT, domain.md's contradiction under A-GPE-1).
     exception = models.BooleanField("recorded exception", default=False)
     # Set once by the overdue sweep (appeals/tasks.py), the first time the appeal is past due.
+    # In no index, so the sweep's UPDATE touches the table alone (a heap-only update where the
+    # page has room, hence the table's fillfactor, migration 0007).
     overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -150,8 +177,6 @@ class Appeal(models.Model):
         ]
         # Search Appeals and the review queues (next issue) filter on these.
         indexes = [
-            models.Index(fields=["status", "reviewer", "received_at"], name="appeal_queue_idx"),
-            models.Index(fields=["student"], name="appeal_student_idx"),
             # A coordinator's appeals (appeals_for), newest first, by LEA or by school.
             models.Index(
                 fields=["lea", "program", "-received_at", "-id"], name="appeal_lea_newest_idx"
@@ -160,8 +185,6 @@ class Appeal(models.Model):
                 fields=["school", "program", "-received_at", "-id"],
                 name="appeal_school_newest_idx",
             ),
-            # The overdue sweep and the queues' "due within one business day" and "overdue".
-            models.Index(fields=["status", "due_at"], name="appeal_due_idx"),
             # The queues: a team's open appeals by due date, unclaimed or a reviewer's own.
             models.Index(
                 fields=["reviewer", "due_at"],
@@ -184,12 +207,6 @@ class Appeal(models.Model):
                 fields=["reviewer", "-decided_at"],
                 condition=Q(decided_at__isnull=False),
                 name="appeal_decided_idx",
-            ),
-            # The overdue sweep reads only the open appeals not yet flagged.
-            models.Index(
-                fields=["due_at"],
-                condition=Q(status__in=OPEN_STATUSES, overdue_at__isnull=True),
-                name="appeal_overdue_sweep_idx",
             ),
             # Search Appeals (incidents/appeal_search.py): each order walks an index and stops
             # after a page; status and type filters with the default order too.
