@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from appeals import transitions
 from appeals.decisions import TEAM_ROLES
-from appeals.models import Appeal, AppealEvent, AppealEventKind
+from appeals.models import Appeal, AppealEvent, AppealEventKind, AppealOverdue
 from notifications.services import notification_queue
 from stairs.vocabulary import Reviewer
 
@@ -161,12 +161,11 @@ def appeals_assign(*, now: datetime | None = None, batch: int = ASSIGN_BATCH) ->
 
 _MARK_OVERDUE = """
 WITH marked AS (
-    UPDATE {appeal} SET overdue_at = %(now)s
-    WHERE status IN ({open}) AND due_at < %(now)s AND overdue_at IS NULL
-    RETURNING id, status, reviewer
-), logged AS (
-    INSERT INTO {event} (appeal_id, actor_id, at, kind, from_status, to_status, detail, reason)
-    SELECT id, NULL, %(now)s, %(kind)s, status, status, %(detail)s, '' FROM marked
+    INSERT INTO {mark} (appeal_id, reviewer, at)
+    SELECT appeal.id, appeal.reviewer, %(now)s FROM {appeal} appeal
+    WHERE appeal.status IN ({open}) AND appeal.due_at < %(now)s
+      AND NOT EXISTS (SELECT 1 FROM {mark} mark WHERE mark.appeal_id = appeal.id)
+    RETURNING reviewer
 )
 SELECT reviewer, count(*) FROM marked GROUP BY reviewer
 """
@@ -174,13 +173,14 @@ SELECT reviewer, count(*) FROM marked GROUP BY reviewer
 
 @transaction.atomic
 def appeals_mark_overdue(*, now: datetime | None = None) -> dict[str, int]:
-    """Flag the open appeals whose due moment has passed, once each (A-2), and tell each team
+    """Mark the open appeals whose due moment has passed, once each (A-2), and tell each team
     how many of its appeals became overdue.
 
-    Steps: one statement marks those not yet flagged (``overdue_at``; found through
-    appeal_open_due_idx, the open appeals by due date), writes their timeline rows and counts
-    them per team; then one email per available team member when the team has any. Running it
-    again finds nothing new.
+    Steps: one set-based statement inserts an ``AppealOverdue`` mark for each open appeal past
+    due and not yet marked (found through appeal_open_due_idx, the open appeals by due date) and
+    counts them per team; then one email per available team member when the team has any.
+    Running it again finds nothing new; two sweeps at once cannot mark an appeal twice (its
+    mark's primary key).
     """
     now = now or timezone.now()
     # One placeholder per open status, as the ORM writes IN (psycopg 3 adapts no tuple), so
@@ -188,19 +188,11 @@ def appeals_mark_overdue(*, now: datetime | None = None) -> dict[str, int]:
     open_statuses = {f"open{i}": str(status) for i, status in enumerate(sorted(transitions.OPEN))}
     sql = _MARK_OVERDUE.format(
         appeal=connection.ops.quote_name(Appeal._meta.db_table),
-        event=connection.ops.quote_name(AppealEvent._meta.db_table),
+        mark=connection.ops.quote_name(AppealOverdue._meta.db_table),
         open=", ".join(f"%({name})s" for name in open_statuses),
     )
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "now": now,
-                **open_statuses,
-                "kind": AppealEventKind.OVERDUE.value,
-                "detail": "Past its due date: four business days after receipt (A-2).",
-            },
-        )
+        cursor.execute(sql, {"now": now, **open_statuses})
         counts = {reviewer: count for reviewer, count in cursor.fetchall()}
     for team, count in counts.items():
         noun = "appeal is" if count == 1 else "appeals are"

@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.access import scope_for
 from accounts.models import ROLE_PROGRAM, Role, RoleGrant, User
 from appeals import business_days, review, transitions
-from appeals.models import Appeal, AppealEvent, AppealEventKind
+from appeals.models import Appeal, AppealEvent, AppealEventKind, AppealOverdue
 from appeals.services import _record, _withdraw, appeal_closures, filed_state
 from appeals.signals import appeals_changed
 from appeals.transitions import Action
@@ -514,8 +514,9 @@ def appeal_resubmit(
     appeal.decided_by = appeal.decided_at = None
     appeal.decision_reason = ""
     appeal.exception = False
-    appeal.overdue_at = None
     appeal.save()
+    # Due again four business days from now: the team is told again if it passes.
+    AppealOverdue.objects.filter(appeal=appeal).delete()
     _event(
         appeal,
         AppealEventKind.RESUBMITTED,

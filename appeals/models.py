@@ -120,10 +120,6 @@ class Appeal(models.Model):
     # Approved as a recorded exception that changes nothing on the test (a Grace Period
     # Extension for a CAASPP PT, domain.md's contradiction under A-GPE-1).
     exception = models.BooleanField("recorded exception", default=False)
-    # Set once by the overdue sweep (appeals/tasks.py), the first time the appeal is past due.
-    # In no index, so the sweep's UPDATE touches the table alone (a heap-only update where the
-    # page has room, hence the table's fillfactor, migration 0007).
-    overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # By the case's id, not the case's own ordering, which would join the case to order.
@@ -279,6 +275,26 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on appeal {self.appeal_id}"
+
+
+class AppealOverdue(models.Model):
+    """The mark the overdue sweep (appeals/assignment.py) leaves on an appeal the first time it
+    is past its due moment (A-2), so its team is told once. A row of its own rather than a
+    column of Appeal: the sweep may mark tens of thousands at once, and a narrow insert costs a
+    fraction of an update of the wide, many-indexed appeal row (bench/RESULTS.md). A resubmitted
+    appeal loses its mark with its new due date."""
+
+    appeal = models.OneToOneField(
+        Appeal, on_delete=models.CASCADE, primary_key=True, related_name="overdue"
+    )
+    reviewer = models.CharField(max_length=8, choices=ReviewerChoice.choices)
+    at = models.DateTimeField("marked overdue at")
+
+    class Meta:
+        verbose_name = "overdue mark"
+
+    def __str__(self) -> str:
+        return f"Appeal {self.appeal_id} overdue since {self.at:%Y-%m-%d %H:%M}"
 
 
 class ClosureDay(models.Model):

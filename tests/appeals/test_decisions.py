@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Role, RoleGrant
 from appeals import decisions
-from appeals.models import Appeal, AppealEvent, AppealEventKind
+from appeals.models import Appeal, AppealEvent, AppealEventKind, AppealOverdue
 from incidents import services
 from incidents.case_models import CaseEvent
 from stairs.vocabulary import AppealStatus, AppealType, CaseStatus, Reviewer, TestStatus
@@ -145,7 +145,10 @@ def test_a_test_changed_since_filing_is_rejected_by_system_then_resubmitted(
     # Nothing changed on the test.
     assert TestEvent.objects.get(pk=appeal.test_event_id).status == TestStatus.SUBMITTED
     due_before = appeal.due_at
+    # It had been marked overdue while it waited; its new due date starts the clock again.
+    AppealOverdue.objects.create(appeal=appeal, reviewer=appeal.reviewer, at=appeal.due_at)
     appeal = services.case_appeal_resubmit(case=reopen_case, appeal=appeal, actor=lea_coordinator)
+    assert not AppealOverdue.objects.filter(appeal=appeal).exists()
     assert appeal.status == AppealStatus.PENDING
     assert appeal.filed_state["questions_completed"] == 9
     assert appeal.due_at >= due_before

@@ -1,5 +1,6 @@
-"""The overdue sweep (issue 9, item 7; A-2): newly overdue appeals are marked once, each with one
-OVERDUE timeline row, and their team is emailed; the Overdue queue lists them."""
+"""The overdue sweep (issue 9, item 7; A-2): newly overdue appeals are marked once (an
+AppealOverdue row each) and their team is emailed; the Overdue queue lists them; a resubmitted
+appeal loses its mark."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ from django.core import mail
 from django.urls import reverse
 
 from appeals.assignment import appeals_mark_overdue
-from appeals.models import Appeal, AppealEvent, AppealEventKind
+from appeals.models import AppealOverdue
 from stairs.vocabulary import AppealStatus, Reviewer
 from tests.incidents.review.conftest import add_appeals
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_sweep_marks_once_writes_one_event_each_and_emails_the_team(
+def test_the_sweep_marks_once_and_emails_the_team(
     client, reopen_case, caltac_agent, caltac_colleague, cde_reviewer, filing_day, run_outbox
 ):
     # rule A-2: four business days after receipt; past that, an appeal is overdue.
@@ -33,11 +34,11 @@ def test_the_sweep_marks_once_writes_one_event_each_and_emails_the_team(
     mail.outbox.clear()
     with run_outbox():
         assert appeals_mark_overdue() == {Reviewer.CALTAC: 2}
-    assert set(Appeal.objects.exclude(overdue_at=None).values_list("pk", flat=True)) == {
-        a.pk for a in late
-    }
-    events = AppealEvent.objects.filter(kind=AppealEventKind.OVERDUE)
-    assert sorted(events.values_list("appeal_id", flat=True)) == sorted(a.pk for a in late)
+    marks = AppealOverdue.objects.all()
+    assert sorted(marks.values_list("appeal_id", "reviewer")) == sorted(
+        (a.pk, Reviewer.CALTAC) for a in late
+    )
+    assert {mark.at for mark in marks} == {filing_day}
     # One email to each available member of CalTAC's team, none to CDE.
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [caltac_agent.email, caltac_colleague.email]
@@ -46,7 +47,7 @@ def test_the_sweep_marks_once_writes_one_event_each_and_emails_the_team(
     mail.outbox.clear()
     with run_outbox():
         assert appeals_mark_overdue() == {}
-    assert events.count() == 2
+    assert marks.count() == 2
     assert mail.outbox == []
     client.force_login(caltac_agent)
     listed = client.get(reverse("review:queue"), {"view": "overdue"}).context["page"].object_list
