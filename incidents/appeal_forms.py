@@ -14,7 +14,7 @@ from incidents.appeal_search import (
     OVERDUE,
     AppealFilters,
 )
-from incidents.case_forms import case_number_filter, ssid_filter
+from incidents.case_forms import FoldingFilters, case_number_field, ssid_field
 from incidents.models import TestChoice
 from stairs.vocabulary import AppealStatus, AppealType, Reviewer
 
@@ -44,7 +44,7 @@ DUE_CHOICES = [
 ]
 
 
-class AppealSearchForm(forms.Form):
+class AppealSearchForm(FoldingFilters, forms.Form):
     """Search Appeals's filters, sent by GET so a search is a link.
 
     ``school`` is a select of the coordinator's own schools where they are few; past that (CDE
@@ -65,19 +65,8 @@ class AppealSearchForm(forms.Form):
         ],
     )
     due = forms.ChoiceField(label="Due", required=False, choices=DUE_CHOICES)
-    ssid = forms.CharField(
-        label="SSID",
-        required=False,
-        max_length=10,
-        help_text="A student's 10-digit SSID.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    number = forms.CharField(
-        label="Case number",
-        required=False,
-        max_length=11,
-        help_text="The whole number (2027-000123) or its beginning (2027-0001).",
-    )
+    ssid = ssid_field()
+    number = case_number_field()
     reviewer = forms.ChoiceField(
         required=False,
         choices=[("", "CDE or CalTAC"), *((r.value, r.label) for r in Reviewer)],
@@ -109,26 +98,6 @@ class AppealSearchForm(forms.Form):
         else:
             del self.fields["school_text"]
             self.fields["school"].choices = [("", "Any of your schools"), *schools]
-
-    def main_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.MAIN_FIELDS]
-
-    def more_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in self.MAIN_FIELDS]
-
-    def more_in_use(self) -> bool:
-        return self.is_bound and any(
-            self.data.get(field.name) or field.errors for field in self.more_fields()
-        )
-
-    def clean_number(self) -> str:
-        return case_number_filter(self.cleaned_data["number"])
-
-    def clean_ssid(self) -> str:
-        return ssid_filter(self.cleaned_data["ssid"])
-
-    def clean_school_text(self) -> str:
-        return self.cleaned_data["school_text"].strip()
 
     def filters(self) -> AppealFilters:
         """The validated filters; an unbound form is the empty search (everything in scope)."""

@@ -43,6 +43,57 @@ def ssid_filter(value: str) -> str:
     return ssid
 
 
+def ssid_field() -> forms.CharField:
+    """A search's SSID box (Search STAIRS, Search Appeals, the review queue)."""
+    return forms.CharField(
+        label="SSID",
+        required=False,
+        max_length=10,
+        help_text="A student's 10-digit SSID.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+def case_number_field() -> forms.CharField:
+    """A search's case number box: the whole number or its beginning."""
+    return forms.CharField(
+        label="Case number",
+        required=False,
+        max_length=11,
+        help_text="The whole number (2027-000123) or its beginning (2027-0001).",
+    )
+
+
+class FoldingFilters:
+    """What Search STAIRS's and Search Appeals's filter forms share: the ``MAIN_FIELDS`` are
+    shown at once and the others fold under "More filters" (open while one is in use), so that
+    on a phone the list is not a screen away; and the boxes they have in common are cleaned
+    alike."""
+
+    MAIN_FIELDS: tuple[str, ...] = ()
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.MAIN_FIELDS]  # type: ignore[index]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.MAIN_FIELDS]  # type: ignore[attr-defined,index]
+
+    def more_in_use(self) -> bool:
+        return self.is_bound and any(  # type: ignore[attr-defined]
+            self.data.get(field.name) or field.errors  # type: ignore[attr-defined]
+            for field in self.more_fields()
+        )
+
+    def clean_number(self) -> str:
+        return case_number_filter(self.cleaned_data["number"])  # type: ignore[attr-defined]
+
+    def clean_ssid(self) -> str:
+        return ssid_filter(self.cleaned_data["ssid"])  # type: ignore[attr-defined]
+
+    def clean_school_text(self) -> str:
+        return self.cleaned_data["school_text"].strip()  # type: ignore[attr-defined]
+
+
 SORT_LABELS = {
     "-submitted": "Submitted, newest first",
     "submitted": "Submitted, oldest first",
@@ -65,7 +116,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class CaseSearchForm(forms.Form):
+class CaseSearchForm(FoldingFilters, forms.Form):
     """Search STAIRS's filters (issue 8, part 8), sent by GET so a search is a link.
 
     ``school`` is a select of the coordinator's own schools, where they are few; past that (CDE
@@ -73,12 +124,7 @@ class CaseSearchForm(forms.Form):
     list and ``school_text`` takes a CDS code or part of a name instead.
     """
 
-    number = forms.CharField(
-        label="Case number",
-        required=False,
-        max_length=11,
-        help_text="The whole number (2027-000123) or its beginning (2027-0001).",
-    )
+    number = case_number_field()
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *CaseStatus.choices])
     school = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     school_text = forms.CharField(
@@ -91,13 +137,7 @@ class CaseSearchForm(forms.Form):
     incident_type = forms.ChoiceField(label="Incident type", required=False)
     date_from = forms.DateField(label="Incident date from", required=False, widget=DateInput())
     date_to = forms.DateField(label="Incident date to", required=False, widget=DateInput())
-    ssid = forms.CharField(
-        label="SSID",
-        required=False,
-        max_length=10,
-        help_text="A student's 10-digit SSID.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
+    ssid = ssid_field()
     sort = forms.ChoiceField(
         label="Sort by", required=False, choices=[(key, SORT_LABELS[key]) for key in SORT_LABELS]
     )
@@ -117,29 +157,7 @@ class CaseSearchForm(forms.Form):
             self.fields["school"].choices = [("", "Any of your schools"), *schools]
         self.fields["incident_type"].choices = [("", "Any incident type"), *incident_types]
 
-    # Shown at once; the others fold under "More filters" (open while one is in use), so that on
-    # a phone the list is not a screen away.
     MAIN_FIELDS = ("number", "status", "ssid")
-
-    def main_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.MAIN_FIELDS]
-
-    def more_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in self.MAIN_FIELDS]
-
-    def more_in_use(self) -> bool:
-        return self.is_bound and any(
-            self.data.get(field.name) or field.errors for field in self.more_fields()
-        )
-
-    def clean_number(self) -> str:
-        return case_number_filter(self.cleaned_data["number"])
-
-    def clean_ssid(self) -> str:
-        return ssid_filter(self.cleaned_data["ssid"])
-
-    def clean_school_text(self) -> str:
-        return self.cleaned_data["school_text"].strip()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

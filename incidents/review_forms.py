@@ -4,7 +4,6 @@ services of appeals/decisions.py check the rest (the move, the team, the filer).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -12,12 +11,10 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import OrganizationKind
 from appeals.review import Choice
+from incidents.case_forms import case_number_field, case_number_filter, ssid_field, ssid_filter
 from incidents.models import TestChoice
 from incidents.review_queries import MANUAL, QueueFilters, organizations_matching
 from stairs.vocabulary import AppealType
-
-_SSID = re.compile(r"^[0-9]{10}$")
-_NUMBER_PREFIX = re.compile(r"^[0-9]{1,4}(-[0-9]{0,6})?$")
 
 # What each approval does to the test (domain.md, section A), beside its radio.
 EFFECTS: dict[str, str] = {
@@ -61,33 +58,14 @@ class QueueFilterForm(forms.Form):
         max_length=100,
         help_text="A CDS code (or its beginning) or the beginning of the school's name.",
     )
-    ssid = forms.CharField(
-        label="SSID",
-        required=False,
-        max_length=10,
-        help_text="A student's 10-digit SSID.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    case = forms.CharField(
-        label="Case number",
-        required=False,
-        max_length=11,
-        help_text="The whole number (2027-000123) or its beginning.",
-    )
+    ssid = ssid_field()
+    case = case_number_field()
 
     def clean_ssid(self) -> str:
-        ssid = self.cleaned_data["ssid"].strip()
-        if ssid and not _SSID.match(ssid):
-            raise ValidationError("An SSID is exactly 10 digits, like 1234567890.")
-        return ssid
+        return ssid_filter(self.cleaned_data["ssid"])
 
     def clean_case(self) -> str:
-        number = self.cleaned_data["case"].strip()
-        if number and not _NUMBER_PREFIX.match(number):
-            raise ValidationError(
-                "A case number is the year, a dash and six digits (2027-000123), or its beginning."
-            )
-        return number
+        return case_number_filter(self.cleaned_data["case"])
 
     def _organization(self, name: str, kind: str, noun: str) -> str:
         text = self.cleaned_data[name].strip()

@@ -1,18 +1,17 @@
 """A real Celery worker on the local Redis sends an outbox row written in PostgreSQL."""
 
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notification_queue
 from stairs_site.celery import app
+from tests.celery_worker import start_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,35 +22,7 @@ def test_worker_sends_a_queued_notification_end_to_end(tmp_path):
     if not settings.REDIS_URL:
         pytest.fail("REDIS_URL is not set: the Celery integration test needs the local Redis.")
     app.control.purge()  # nothing left over from an earlier run reaches this worker
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_URL": f"filemail://{tmp_path}",
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "stairs_site",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel",
-            "INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker(tmp_path)
     try:
         with transaction.atomic():
             notification = notification_queue(

@@ -4,16 +4,14 @@ workload and hands back an away reviewer's appeals."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from accounts.models import Role
 from appeals import decisions
@@ -22,6 +20,7 @@ from appeals.tasks import assign_appeals
 from notifications.tasks import send_notification
 from stairs.vocabulary import AppealStatus, Reviewer
 from stairs_site.celery import app
+from tests.celery_worker import start_worker
 from tests.e2e.conftest import reference_catalogs  # noqa: F401  (the catalogs after a flush)
 from tests.factories import user_with_role
 from tests.incidents.review.conftest import add_appeals, appeals_of
@@ -84,38 +83,6 @@ def test_two_reviewers_deciding_one_appeal_at_once_make_one_decision(
     assert AppealEvent.objects.filter(appeal=appeal, kind=AppealEventKind.DECIDED).count() == 1
 
 
-def _worker(tmp_path) -> subprocess.Popen:
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_URL": f"filemail://{tmp_path}",
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "stairs_site",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel",
-            "INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
 @pytest.mark.celery_worker
 @transactional
 def test_a_real_worker_assigns_by_workload_and_hands_back_an_away_reviewer_s_appeals(
@@ -138,7 +105,7 @@ def test_a_real_worker_assigns_by_workload_and_hands_back_an_away_reviewer_s_app
     (held,) = appeals_of(manual_case)
     Appeal.objects.filter(pk=held.pk).update(claimed_by=away)
     app.control.purge()
-    worker = _worker(tmp_path)
+    worker = start_worker(tmp_path)
     try:
         result = assign_appeals.delay().get(timeout=60)
     finally:
