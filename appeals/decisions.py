@@ -257,6 +257,17 @@ def appeal_preapprove(*, appeal: Appeal, actor: User, reason: str = "") -> Appea
     return appeal
 
 
+def approval_choices(appeal: Appeal) -> tuple[review.Choice, ...]:
+    """The ways ``appeal`` may be approved (appeals/review.py): what the decision page offers
+    and what ``appeal_approve`` accepts."""
+    return review.approval_choices(
+        appeal_type=appeal.appeal_type,
+        manual_review=appeal.manual_review,
+        program=appeal.program,
+        part=appeal.case.part,
+    )
+
+
 def _window_open(case: models.Model, now: datetime, memo: dict[tuple, bool]) -> bool:
     """The LEA's window for the case's program today, read once per LEA and program in a bulk
     decision (``memo``)."""
@@ -354,13 +365,7 @@ def _approve_locked(
 ) -> Outcome:
     _require_action(appeal, Action.APPROVE)
     _require_reviewer(appeal, actor)
-    case = appeal.case
-    choices = review.approval_choices(
-        appeal_type=appeal.appeal_type,
-        manual_review=appeal.manual_review,
-        program=case.program,
-        part=case.part,
-    )
+    choices = approval_choices(appeal)
     choice = review.choice_for(choices, choice_code)
     if choice is None:
         offered = " or ".join(c.label.lower() for c in choices)

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import scope_for
 from accounts.models import Role, User
-from appeals import decisions, review, transitions
+from appeals import decisions, transitions
 from appeals.assignment import reviewer_set_away
 from appeals.models import Appeal
 from appeals.transitions import Action
@@ -330,12 +330,7 @@ def _appeal_page(
     case = appeal.case
     refusal = decision_refusal(user, teams, appeal)
     actions = [] if refusal else transitions.actions_from(appeal.status)
-    choices = review.approval_choices(
-        appeal_type=appeal.appeal_type,
-        manual_review=appeal.manual_review,
-        program=case.program,
-        part=case.part,
-    )
+    choices = decisions.approval_choices(appeal)
     approve_form = ApproveForm(choices=choices)
     preapprove_form, reject_form = PreapproveForm(), RejectForm()
     if isinstance(bound, ApproveForm):
@@ -445,13 +440,7 @@ def preapprove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = _appeal_for_action(request, pk)
-    case = appeal.case
-    choices = review.approval_choices(
-        appeal_type=appeal.appeal_type,
-        manual_review=appeal.manual_review,
-        program=case.program,
-        part=case.part,
-    )
+    choices = decisions.approval_choices(appeal)
     form = ApproveForm(request.POST, choices=choices)
     if len(choices) == 1:
         form.fields["choice"].required = False
