@@ -8,7 +8,7 @@ review services (overdue sweep, bulk decision, assignment) in process.
     python bench/bench_review.py --no-write --runs 30
     python bench/bench_review.py --only services   # or pages
 
-Data: the bench database (stairs_bench: 1,000,000 students, 150,000 cases, about 415,000
+Data: the bench database (stairs_bench: 1,000,000 students, 150,000 cases, about 410,000
 appeals, 100 reviewers; bench/generate.py, generate_cases.py). Pages: gunicorn with 2 sync
 workers on production's settings (DEBUG off; bench/live.py), each user signed in through the
 sign-in form, each page ``--runs`` times after ``WARMUP`` rounds, pages interleaved, with the
@@ -533,8 +533,8 @@ def data_counts(dataset: Any, cases: Any) -> dict[str, Any]:
         f" {n:,}"
         for status, n in sorted(mix.items(), key=lambda item: -item[1])
     )
-    unflagged = Appeal.objects.filter(
-        status__in=["PENDING", "PENDING_APPROVAL"], due_at__lt=DATA_MOMENT, overdue_at=None
+    unmarked = Appeal.objects.filter(
+        status__in=["PENDING", "PENDING_APPROVAL"], due_at__lt=DATA_MOMENT, overdue__isnull=True
     ).count()
     claimed = Appeal.objects.filter(
         status__in=["PENDING", "PENDING_APPROVAL"], claimed_by__isnull=False
@@ -549,8 +549,8 @@ def data_counts(dataset: Any, cases: Any) -> dict[str, Any]:
         "students": dataset.students,
         "cases": cases.cases,
         "appeals": sum(mix.values()),
-        "mix": f"{shown}; {claimed:,} of the open ones claimed, {unflagged:,} past due at "
-        f"{DATA_MOMENT:%Y-%m-%d %H:%M} Pacific and not flagged yet",
+        "mix": f"{shown}; {claimed:,} of the open ones claimed, {unmarked:,} past due at "
+        f"{DATA_MOMENT:%Y-%m-%d %H:%M} Pacific and not marked overdue yet",
         "reviewers": reviewers,
     }
 
