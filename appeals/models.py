@@ -181,6 +181,17 @@ class Appeal(models.Model):
                 fields=["school", "program", "-received_at", "-id"],
                 name="appeal_school_newest_idx",
             ),
+            # Search Appeals for an LEA's coordinator with a status or type filter: its capped
+            # count and its page read only the matching appeals of the LEA (without them, a
+            # BitmapAnd of three indexes or a sequential scan: bench/RESULTS.md, appeals/0009).
+            models.Index(
+                fields=["lea", "program", "status", "-received_at", "-id"],
+                name="appeal_lea_status_idx",
+            ),
+            models.Index(
+                fields=["lea", "program", "appeal_type", "-received_at", "-id"],
+                name="appeal_lea_type_idx",
+            ),
             # The queues: a team's open appeals by due date, unclaimed or a reviewer's own.
             models.Index(
                 fields=["reviewer", "due_at"],

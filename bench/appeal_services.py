@@ -72,7 +72,12 @@ def vacuum_appeals() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        for table in ("appeals_appeal", "appeals_appealevent", "notifications_notification"):
+        for table in (
+            "appeals_appeal",
+            "appeals_appealoverdue",
+            "appeals_appealevent",
+            "notifications_notification",
+        ):
             cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
 
 
@@ -159,10 +164,18 @@ def sweep_works() -> str | None:
     return None
 
 
+def _unmark_open() -> None:
+    """The sweep's worst case: no open appeal marked overdue (their marks deleted, appeals/0008),
+    so it marks every open appeal past due at once."""
+    from appeals.models import OPEN_STATUSES, AppealOverdue
+
+    AppealOverdue.objects.filter(appeal__status__in=OPEN_STATUSES).delete()
+
+
 def sweep(rounds: int, warmup: int) -> tuple[list[Timing], str | None]:
     """appeals_mark_overdue at DATA_MOMENT: the state as generated (a quarter of the open
-    appeals past due not flagged yet), then every open appeal past due unflagged (their flags
-    cleared first, not timed), the sweep's worst case. When the service fails as written, it is
+    appeals past due not marked yet), then every open appeal past due unmarked (their marks
+    deleted first, not timed), the sweep's worst case. When the service fails as written, it is
     measured with its statement fixed in flight (``_in_flight_fix``) and the failure returned."""
     from appeals.assignment import appeals_mark_overdue
     from appeals.models import OPEN_STATUSES, Appeal
@@ -177,24 +190,22 @@ def sweep(rounds: int, warmup: int) -> tuple[list[Timing], str | None]:
             counts = appeals_mark_overdue(now=DATA_MOMENT)
         emails = _outbox() - before
         marked = ", ".join(f"{team} {n:,}" for team, n in sorted(counts.items()))
-        return f"{sum(counts.values()):,} appeals flagged ({marked}), {emails} emails queued"
+        return f"{sum(counts.values()):,} appeals marked ({marked}), {emails} emails queued"
 
     def as_generated() -> int:
         return _outbox()
 
-    def all_unflagged() -> int:
-        Appeal.objects.filter(status__in=OPEN_STATUSES, overdue_at__isnull=False).update(
-            overdue_at=None
-        )
+    def all_unmarked() -> int:
+        _unmark_open()
         return _outbox()
 
     open_count = Appeal.objects.filter(status__in=OPEN_STATUSES).count()
     generated = Timing("overdue sweep, as generated", SWEEP_TARGET_MS)
     worst = Timing(
-        f"overdue sweep over all {open_count:,} open appeals, none flagged", SWEEP_TARGET_MS
+        f"overdue sweep over all {open_count:,} open appeals, none marked", SWEEP_TARGET_MS
     )
     _rolled_back(generated, rounds, warmup, as_generated, run, between=vacuum_appeals)
-    _rolled_back(worst, rounds, warmup, all_unflagged, run, between=vacuum_appeals)
+    _rolled_back(worst, rounds, warmup, all_unmarked, run, between=vacuum_appeals)
     if failure:
         for timing in (generated, worst):
             timing.label += " (statement fixed in flight: the service fails as written)"
@@ -273,24 +284,23 @@ def assign(rounds: int, warmup: int) -> Timing:
 
 def sweep_plan(fixed: bool) -> str:
     """EXPLAIN ANALYZE of the statement appeals_mark_overdue runs, on the worst case: the
-    statement and its parameters are caught from a first run, then explained in a second;
-    both rolled back. ``fixed``: with the in-flight fix (see ``sweep``)."""
+    statement (the INSERT ... SELECT of the marks) and its parameters are caught from a first
+    run, then explained in a second; both rolled back. ``fixed``: with the in-flight fix (see
+    ``sweep``)."""
     from django.db import connection, transaction
 
     from appeals.assignment import appeals_mark_overdue
-    from appeals.models import OPEN_STATUSES, Appeal
+    from appeals.models import AppealOverdue
 
     caught: list[tuple[str, Any]] = []
+    marks = connection.ops.quote_name(AppealOverdue._meta.db_table)
 
     def catch(execute, sql, params, many, context):
-        if "overdue_at" in sql and sql.lstrip().upper().startswith("WITH"):
+        if f"INSERT INTO {marks}" in sql:
             caught.append((sql, params))
         return execute(sql, params, many, context)
 
-    def worst_case() -> None:
-        Appeal.objects.filter(status__in=OPEN_STATUSES, overdue_at__isnull=False).update(
-            overdue_at=None
-        )
+    worst_case = _unmark_open
 
     with transaction.atomic():
         worst_case()

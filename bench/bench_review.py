@@ -8,7 +8,7 @@ review services (overdue sweep, bulk decision, assignment) in process.
     python bench/bench_review.py --no-write --runs 30
     python bench/bench_review.py --only services   # or pages
 
-Data: the bench database (stairs_bench: 1,000,000 students, 150,000 cases, about 415,000
+Data: the bench database (stairs_bench: 1,000,000 students, 150,000 cases, about 410,000
 appeals, 100 reviewers; bench/generate.py, generate_cases.py). Pages: gunicorn with 2 sync
 workers on production's settings (DEBUG off; bench/live.py), each user signed in through the
 sign-in form, each page ``--runs`` times after ``WARMUP`` rounds, pages interleaved, with the
@@ -73,30 +73,28 @@ EXPORT_FILTER = {"status": "PENDING"}
 
 
 # What the runs, EXPLAIN ANALYZE and a profile showed (2026-12-01, bench merged with main after
-# the queue and search merges, then after appeals/0005); this machine's figures under its load.
+# the queue and search merges, then after appeals/0005, 0008 and 0009); this machine's figures
+# under its load.
 FINDINGS = (
     "**Findings.** (1) The overdue sweep. As first measured, `appeals_mark_overdue` failed on "
     "PostgreSQL: psycopg 3 sends a Python tuple as one record literal, so `status IN %(open)s` "
     "was a syntax error, and no test ran it against the database; the queue branch fixed it "
-    "(one placeholder per status) before it was merged. Its cost is the writing, not the "
-    "finding: the bitmap scan of the past-due open appeals takes 0.1 to 0.2 s. Each flagged row "
-    "is a new row version that cannot be a HOT update (overdue_at is in the predicate of "
-    "appeal_overdue_sweep_idx, and the pages are full), so it gets an entry in each of the 25 "
-    "indexes of appeals_appeal (15 from the model of issue 9, 5 of Search Appeals, 4 of the "
-    "appeal's place in appeals/0005, 1 here): 46,200 rows make about 1,150,000 index "
-    "insertions, on a server with 128 MB of shared buffers that holds neither the table nor its "
-    "365 MB of indexes (millions of buffer hits and about 100,000 pages written out during the "
-    "statement), then 46,200 timeline rows (0.6 s). In a rolled-back experiment the same UPDATE "
-    "with 8 fewer indexes took 2.3 s instead of 5.8 s. So the 1 s target over every open appeal "
-    "past due at once is not met: 2.7 to 2.9 s on the idle machine with 21 indexes, 4.5 s with "
-    "25 (4.5 to 5.6 s loaded); the generated state's 11,758 newly past due take 0.8 to 1.1 s. "
-    "On beat the sweep runs every minute, and the appeals received on one business day "
-    "share one due moment (the end of the fourth business day after), so a run flags at most "
-    "one day's receipts, about 6,000 at this scale, in about half a second. To meet the target "
-    "as stated: fewer indexes (appeal_student_idx duplicates the index of the student foreign "
-    "key; the case foreign key's index is the first column of appeal_unique_per_case; the "
-    "decided_by and preapproved_by indexes serve only the deletion of a user, which PROTECT "
-    "refuses), or flagging in batches of a few thousand per transaction. (2) The bulk decision "
+    "(one placeholder per status) before it was merged. Its cost was the writing, not the "
+    "finding: it updated `overdue_at` on each appeal row, a new row version with an entry in "
+    "each of the table's 25 indexes (46,200 rows, about 1,150,000 index insertions, on a server "
+    "whose 128 MB of shared buffers hold neither the table nor its indexes), and wrote a "
+    "timeline row each: 4.5 s over every open appeal past due, 2.2 s with the 15 indexes left "
+    "by appeals/0007. Since appeals/0008 it inserts a narrow row per newly overdue appeal into "
+    "appeals_appealoverdue (its primary key the one index) in one INSERT ... SELECT ... WHERE "
+    "NOT EXISTS, and writes no timeline row: the 46,200 take about 0.16 s, the generated "
+    "state's 11,758 about 0.1 to 0.15 s, both well within 1 s even on the loaded machine. Of "
+    "the statement's 0.13 to 0.17 s (EXPLAIN ANALYZE below) the bitmap scan of the past-due "
+    "open appeals takes 20 to 25 ms, the anti-join with the marks a few ms, the insert the rest; "
+    "the other 106 queries are the two teams' members and the 101 emails' outbox rows, one "
+    "per available member (notification_queue, a row each). The "
+    "planner reads the open appeals through appeal_open_queue_idx (reviewer, due_at; partial on "
+    "the open statuses), not appeal_open_due_idx as appeals/assignment.py's docstring says: "
+    "both are small partial indexes on the open appeals, and either serves. (2) The bulk decision "
     "of 200 approvals with their effects takes 2,484 queries, 12 per appeal: two savepoints "
     "(the bulk's and the effect's) and their releases, the test event read again FOR UPDATE by "
     "students/effects.py, whole-row UPDATEs of the event and of the appeal, the event's change "
@@ -104,22 +102,32 @@ FINDINGS = (
     "It meets 3 s (1.2 to 1.5 s idle, 2.2 to 3.7 s loaded, 1.9 s of it in the database); "
     "bulk inserts of the change and timeline rows, `update_fields` on both saves and one "
     "savepoint per appeal would about halve it. (3) The queue pages sit at the target (35 to "
-    "42 ms median, 38 to 52 ms p95 over the runs, depending on the machine's load), bound by "
-    "their template: their 10 "
+    "43 ms median, 38 to 52 ms p95 over the runs on the idle machine, one tab up to 59 ms p95 "
+    "in one run, 73 to 82 ms while another session's browser tests shared the 2 cores), bound "
+    "by their template, not the database: their 10 "
     "queries (session, user, grants, closure days, the five tabs' capped counts, the page) take "
-    "a few ms, and in process about half of a 34 ms page is the template (25 rows through "
-    "includes), a third the queries. The Unclaimed tab's count read the table until 1,001 "
+    "a few ms (the slowest, the Mine tab's page, 3 to 4 ms in EXPLAIN ANALYZE, the counts under "
+    "1 ms each), and in process about half of a 34 ms page is the template (25 rows through "
+    "includes), a third the queries; a miss of one tab or another by a few ms p95 is the tail of "
+    "that work on a shared machine, which no index changes. The Unclaimed tab's count read the "
+    "table until 1,001 "
     "unclaimed rows matched (a sequential scan, 8 to 13 ms); appeals/0006_bench_unclaimed_index "
     "serves it now. The decision page's first query (the appeal with its case, school, LEA, "
     "incident, student, test event and people) executes in 0.6 ms but is planned in about 16 "
     "ms: a dozen joins over tables with many indexes; fewer joins there (the people, the test's "
-    "part and assessment read apart) would halve the page's 23 ms in the database. Search "
+    "part and assessment read apart) would halve the page's 19 to 23 ms in the database. Search "
     "Appeals for the LEA coordinator with a status, type or overdue filter spent 23 to 44 ms in "
     "the database (51 to 73 ms median, up to 119 p95) while the scope was on the case: "
     "PostgreSQL read the matching appeals of the whole state and joined them to the LEA's "
-    "cases. With main's appeals/0005 (the appeal carries its LEA) they take 39 to 41 ms median, "
-    "42 to 66 p95; the type filter still reads the LEA's appeals in a sequential scan (6 ms), "
-    "and is the page left over 50 ms p95 with the CalTAC agent's Unclaimed tab (51). "
+    "cases. With main's appeals/0005 (the appeal carries its LEA) they took 39 to 44 ms median, "
+    "42 to 66 p95: the status filter's capped count was a BitmapAnd of three indexes "
+    "(appeal_open_queue_idx, appeal_lea_newest_idx, appeal_status_order_idx; 8.6 ms) and the "
+    "type filter's a sequential scan until 1,001 Resets matched (6 to 15 ms, most pages read "
+    "from outside the shared buffers), 44 / 50 and 39 / 63 ms (median / p95) in the run before "
+    "appeals/0009_lea_search_indexes. That migration adds one index per filter for the LEA "
+    "(lea, program, status or appeal_type, newest first): each count is an index-only scan of "
+    "1,001 entries (0.4 ms), each page an index scan that stops after 25, and the pages take "
+    "30 to 31 ms median, 35 p95. "
     "(4) The report streams: the serving worker's peak grows "
     "by a few MB whether it writes 4,000 appeals or 47,000 (13 MB of CSV)."
 )
@@ -533,8 +541,8 @@ def data_counts(dataset: Any, cases: Any) -> dict[str, Any]:
         f" {n:,}"
         for status, n in sorted(mix.items(), key=lambda item: -item[1])
     )
-    unflagged = Appeal.objects.filter(
-        status__in=["PENDING", "PENDING_APPROVAL"], due_at__lt=DATA_MOMENT, overdue_at=None
+    unmarked = Appeal.objects.filter(
+        status__in=["PENDING", "PENDING_APPROVAL"], due_at__lt=DATA_MOMENT, overdue__isnull=True
     ).count()
     claimed = Appeal.objects.filter(
         status__in=["PENDING", "PENDING_APPROVAL"], claimed_by__isnull=False
@@ -549,8 +557,8 @@ def data_counts(dataset: Any, cases: Any) -> dict[str, Any]:
         "students": dataset.students,
         "cases": cases.cases,
         "appeals": sum(mix.values()),
-        "mix": f"{shown}; {claimed:,} of the open ones claimed, {unflagged:,} past due at "
-        f"{DATA_MOMENT:%Y-%m-%d %H:%M} Pacific and not flagged yet",
+        "mix": f"{shown}; {claimed:,} of the open ones claimed, {unmarked:,} past due at "
+        f"{DATA_MOMENT:%Y-%m-%d %H:%M} Pacific and not marked overdue yet",
         "reviewers": reviewers,
     }
 

@@ -1,5 +1,5 @@
 """The benchmark's STAIRS cases: 150,000 cases of the 2026-27 school year with 450,000 case
-students, an appeal per selected case student (about 415,000) with its timeline, a timeline row
+students, an appeal per selected case student (about 410,000) with its timeline, a timeline row
 per case, and the reviewers who decide them (40 CDE reviewers and 60 CalTAC agents), drawn by
 ``CaseGenerator`` from one ``random.Random(CASE_SEED)`` in a fixed order. Pure: no Django, no
 database; ``bench/generate.py`` reads the students it needs and writes the rows with COPY.
@@ -19,12 +19,13 @@ Shape:
 - Each decided appeal has its moment and reviewer (approved, rejected by its team with a
   reason, rejected by the system with the reason the system gives, or withdrawn); about 40% of
   the open ones are claimed by a reviewer of their team; a Grace Period Extension is sometimes
-  approved for filing already (A-1, then pending). An appeal past due while open was flagged
-  overdue a minute after its due moment, except a quarter of the open ones past due at
-  ``DATA_MOMENT`` (the sweep of a beat that has not run yet: the overdue benchmark's work).
-- The appeal timeline follows: filed, approved for filing, assigned, overdue, decided or
-  withdrawn, each at its moment. ``filed_state`` is left empty here: generate_cases.py fills it
-  from the linked test event as it was at receipt.
+  approved for filing already (A-1, then pending). An appeal past due while open was marked
+  overdue (an ``appeals_appealoverdue`` row, appeals/0008) a minute after its due moment, except
+  a quarter of the open ones past due at ``DATA_MOMENT`` (the sweep of a beat that has not run
+  yet: the overdue benchmark's work).
+- The appeal timeline follows: filed, approved for filing, assigned, decided or withdrawn, each
+  at its moment (the sweep writes no timeline row since appeals/0008). ``filed_state`` is left
+  empty here: generate_cases.py fills it from the linked test event as it was at receipt.
 - Case numbers YYYY-NNNNNN in order of submission; drafts have none.
 """
 
@@ -47,7 +48,7 @@ from bench.population import (
 from stairs.vocabulary import AppealStatus, AppealType, Reviewer
 from students.dates import PACIFIC
 
-CASE_VERSION = 4  # bump when the shape changes: the cases are then generated again
+CASE_VERSION = 5  # bump when the shape changes: the cases are then generated again
 CASE_SEED = 20261201
 DEFAULT_CASES = 150_000
 DEFAULT_CASE_STUDENTS = 450_000
@@ -230,11 +231,12 @@ APPEAL_COLUMNS = (
     "preapproved_by_id",
     "decided_at",
     "decided_by_id",
-    "overdue_at",
     "lea_id",
     "school_id",
     "program",
 )
+# The overdue sweep's marks (appeals.AppealOverdue, appeals/0008).
+OVERDUE_COLUMNS = ("appeal_id", "reviewer", "at")
 APPEAL_EVENT_COLUMNS = (
     "appeal_id",
     "actor_id",
@@ -281,6 +283,8 @@ class Cases:
     appeal_events: list[tuple] = field(default_factory=list)
     # (id, email, full_name, role, organization id): the generated reviewers
     reviewers: list[tuple] = field(default_factory=list)
+    # (appeal id, reviewer, at): the overdue marks, in OVERDUE_COLUMNS' order
+    overdue: list[tuple] = field(default_factory=list)
 
 
 def filer_for(lea_id: int) -> int:
@@ -416,6 +420,7 @@ class CaseGenerator:
     def _rows(self, plans, sizes) -> Cases:
         rng = self.rng
         cases, case_students, appeals, events, appeal_events = [], [], [], [], []
+        marks: list[tuple] = []
         submissions = []  # (submitted_at, case index) to number in order of submission
         rows = []
         due_by_day: dict[date, datetime] = {}
@@ -521,6 +526,7 @@ class CaseGenerator:
                     self._appeal(
                         appeals,
                         appeal_events,
+                        marks,
                         case_id=case_id,
                         school=school,
                         student_id=student_id,
@@ -569,13 +575,22 @@ class CaseGenerator:
         ]
         reviewers = reviewer_users()
         return Cases(
-            cases, case_students, appeals, events, users, len(submissions), appeal_events, reviewers
+            cases,
+            case_students,
+            appeals,
+            events,
+            users,
+            len(submissions),
+            appeal_events,
+            reviewers,
+            marks,
         )
 
     def _appeal(
         self,
         appeals: list[tuple],
         timeline: list[tuple],
+        marks: list[tuple],
         *,
         case_id: int,
         school: School,
@@ -586,7 +601,8 @@ class CaseGenerator:
         received: datetime,
         due: datetime,
     ) -> None:
-        """One appeal row, its review as of DATA_MOMENT, and its timeline rows."""
+        """One appeal row, its review as of DATA_MOMENT, its timeline rows and its overdue
+        mark."""
         rng = self.rng
         appeal_id = len(appeals) + 1
         team = self.teams[incident.reviewer]
@@ -651,23 +667,11 @@ class CaseGenerator:
                     "",
                 )
             )
-        overdue_at = None
+        # Marked by the sweep of the minute after its due moment, if it was still open then; a
+        # decided appeal keeps its mark (only a resubmission removes it).
         flag = due + timedelta(seconds=30 + int(rng.random() * 30))
         if (closed or DATA_MOMENT) > flag and (not is_open or rng.random() >= UNFLAGGED_SHARE):
-            overdue_at = flag
-            at_flag = "PENDING" if preapproved_at and preapproved_at < flag else first
-            timeline.append(
-                (
-                    appeal_id,
-                    None,
-                    _ts(flag),
-                    "OVERDUE",
-                    at_flag,
-                    at_flag,
-                    "Past its due date: four business days after receipt (A-2).",
-                    "",
-                )
-            )
+            marks.append((appeal_id, incident.reviewer, _ts(flag)))
         decided_at = decided_by = None
         reason = ""
         if not is_open:
@@ -731,7 +735,6 @@ class CaseGenerator:
                 preapproved_by,
                 decided_at and stamp(decided_at),
                 decided_by,
-                overdue_at and stamp(overdue_at),
                 school.lea_id,  # the case's place, copied onto the appeal as filing does
                 school.id,
                 "CAASPP",

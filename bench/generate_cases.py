@@ -1,7 +1,8 @@
 """The benchmark's STAIRS cases written into the bench database with COPY: 150,000 cases, 450,000
-case students, their appeals (about 415,000, most decided) with their timelines, a timeline row
-per case, and the 100 reviewers with their role grants, as ``bench/case_population.py`` draws
-them, on the students that ``bench/generate.py`` wrote (the database is migrated first).
+case students, their appeals (about 410,000, most decided) with their timelines and the overdue
+sweep's marks, a timeline row per case, and the 100 reviewers with their role grants, as
+``bench/case_population.py`` draws them, on the students that ``bench/generate.py`` wrote (the
+database is migrated first).
 
     python bench/generate.py                 # the students, then the cases
     python bench/generate_cases.py --fresh   # the cases again, the students kept
@@ -35,6 +36,7 @@ from bench.case_population import (  # noqa: E402
     DEFAULT_CASE_STUDENTS,
     DEFAULT_CASES,
     FILER_ID_BASE,
+    OVERDUE_COLUMNS,
     SB_GRADES,
     SCHOOL_YEAR,
     CaseGenerator,
@@ -84,6 +86,7 @@ FILED_STATE = (
 # --- the STAIRS cases (bench/case_population.py) ---------------------------------------------
 
 CASE_TABLES = (
+    "appeals_appealoverdue",
     "appeals_appealevent",
     "appeals_appeal",
     "incidents_caseevent",
@@ -144,6 +147,7 @@ def write_cases(url: str, *, cases: int, case_students: int, log=print) -> CaseC
         _copy(cur, "incidents_case", CASE_COLUMNS, made.cases)
         _copy(cur, "incidents_casestudent", CASE_STUDENT_COLUMNS, made.case_students)
         _copy(cur, "appeals_appeal", APPEAL_COLUMNS, made.appeals)
+        _copy(cur, "appeals_appealoverdue", OVERDUE_COLUMNS, made.overdue)
         _copy(cur, "appeals_appealevent", APPEAL_EVENT_COLUMNS, made.appeal_events)
         _copy(cur, "incidents_caseevent", CASE_EVENT_COLUMNS, made.case_events)
         log(f"{time.perf_counter() - start:5.0f} s  copied; linking the test events")
@@ -166,8 +170,8 @@ def write_cases(url: str, *, cases: int, case_students: int, log=print) -> CaseC
             [SCHOOL_YEAR, made.last_number],
         )
         for table in (*CASE_TABLES, "accounts_user", "accounts_rolegrant"):
-            if table == "incidents_casenumbercounter":
-                continue
+            if table in ("incidents_casenumbercounter", "appeals_appealoverdue"):
+                continue  # no id sequence: a counter per year, a mark per appeal
             cur.execute(
                 sql.SQL(
                     "SELECT setval(pg_get_serial_sequence({t}, 'id'), coalesce(max(id), 1))"

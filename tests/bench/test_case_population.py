@@ -15,6 +15,7 @@ from bench.case_population import (
     CASE_COLUMNS,
     CASE_STUDENT_COLUMNS,
     DATA_MOMENT,
+    OVERDUE_COLUMNS,
     CaseGenerator,
     School,
     _ts,
@@ -137,13 +138,26 @@ def test_state_mix_most_decided_some_open_claimed_and_past_due():
         assert (a["decided_by_id"] is None) == (
             a["status"] in ("PENDING", "PENDING_APPROVAL", "WITHDRAWN", "REJECTED_BY_SYSTEM")
         )
-    # rule A-2: the overdue flag follows the due moment; some past due are not flagged yet.
+    # rule A-2: the overdue mark follows the due moment; some open past due are not marked yet
+    # (about a quarter of them: the sweep's work).
     moment = _ts(DATA_MOMENT)
-    unflagged = [a for a in open_ if a["due_at"] < moment and a["overdue_at"] is None]
-    flagged = [a for a in appeals if a["overdue_at"] is not None]
-    assert unflagged and flagged
-    assert all(a["overdue_at"] > a["due_at"] for a in flagged)
-    assert all(a["due_at"] < moment for a in flagged if a in open_)
+    marks = {mark[0]: dict(zip(OVERDUE_COLUMNS, mark, strict=True)) for mark in made.overdue}
+    assert len(marks) == len(made.overdue)  # one mark per appeal, its primary key
+    by_id = {a["id"]: a for a in appeals}
+    past_due = [a for a in open_ if a["due_at"] < moment]
+    unmarked = [a for a in past_due if a["id"] not in marks]
+    assert 0.15 < len(unmarked) / len(past_due) < 0.35
+    assert any(by_id[pk]["status"] not in ("PENDING", "PENDING_APPROVAL") for pk in marks)
+    for pk, mark in marks.items():
+        appeal = by_id[pk]
+        at = datetime.fromisoformat(mark["at"])
+        assert mark["reviewer"] == appeal["reviewer"]
+        assert datetime.fromisoformat(appeal["due_at"]) < at <= DATA_MOMENT
+        # Marked while still open: before the appeal was decided.
+        decided = appeal["decided_at"]
+        assert decided is None or at < datetime.fromisoformat(decided)
+    # Not due yet at the data's moment: never marked.
+    assert all(a["id"] not in marks for a in open_ if a["due_at"] >= moment)
 
 
 def test_appeal_timeline_follows_each_appeal():
@@ -160,7 +174,7 @@ def test_appeal_timeline_follows_each_appeal():
         decided = appeal["decided_at"] is not None
         assert seen["DECIDED"] == (1 if decided else 0)
         assert seen["STATUS_CHANGED"] == (1 if appeal["status"] == "WITHDRAWN" else 0)
-        assert seen["OVERDUE"] == (1 if appeal["overdue_at"] else 0)
+        assert seen["OVERDUE"] == 0  # the sweep marks, it writes no timeline row (appeals/0008)
         assert seen["ASSIGNED"] == (1 if appeal["claimed_by_id"] else 0)
         assert seen["PREAPPROVED"] == (1 if appeal["preapproved_at"] else 0)
 
