@@ -177,7 +177,7 @@ def appeals_mark_overdue(*, now: datetime | None = None) -> dict[str, int]:
     how many of its appeals became overdue.
 
     Steps: one set-based statement inserts an ``AppealOverdue`` mark for each open appeal past
-    due and not yet marked (found through appeal_open_due_idx, the open appeals by due date) and
+    due and not yet marked (found through a partial index of the open appeals by due date) and
     counts them per team; then one email per available team member when the team has any.
     Running it again finds nothing new; two sweeps at once cannot mark an appeal twice (its
     mark's primary key).
