@@ -181,3 +181,16 @@ def test_the_decision_page_costs_the_same_queries_for_2_and_12_appeals(
         counts.append(len(queries))
     assert Appeal.objects.filter(case=reopen_case).count() == 12
     assert counts[0] == counts[1]
+
+
+def test_a_decided_appeal_does_not_warn_of_the_change_its_own_effect_made(
+    client, caltac_agent, reopen_case
+):
+    # The approved Re-open paused the submitted test: that is the decision, not a change that
+    # would make an approval fail, so no warning once the appeal is decided.
+    appeal = appeals_of(reopen_case)[0]
+    client.force_login(caltac_agent)
+    client.post(reverse("review:approve", args=[appeal.pk]))
+    page = client.get(reverse("review:appeal", args=[appeal.pk]))
+    assert "The test changed since filing" not in page.text
+    assert "after the decision and its effect" in page.text
