@@ -1,7 +1,9 @@
 """The reviewers' journey (issue 9, "Done when"): a CalTAC agent opens the review queue and
 approves a Reset, and the test becomes Reset; a CDE reviewer rejects an Invalidate, first without
 a reason (told by the field), then with one, and resolves a manual review by choosing Reset. Axe
-clean on the queue and the decision page, at desktop and phone width.
+clean on the queue and the decision page, at desktop and phone width. The coordinator who filed
+the cases then reads each outcome, with its reason, at the top of the case page and on the
+student's Score Status.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def _event_status(appeal: Appeal) -> str:
 
 
 def test_reviewers_approve_reject_and_resolve_a_manual_review(
-    page: Page, live_server, caltac_agent, cde_reviewer, appeals
+    page: Page, live_server, caltac_agent, cde_reviewer, lea_coordinator, appeals
 ):
     reset, invalidate, manual = appeals["reset"], appeals["invalidate"], appeals["manual"]
 
@@ -124,3 +126,26 @@ def test_reviewers_approve_reject_and_resolve_a_manual_review(
     page.goto(f"{live_server.url}/review/?view=decided")
     expect(page.get_by_role("table")).to_contain_text(manual.student.ssid)
     _checked(page)
+    sign_out(page)
+
+    # The coordinator who filed the cases sees each outcome, with its reason, at the top of the
+    # case page and on the student's Score Status.
+    sign_in(page, live_server, lea_coordinator)
+    for appeal, heading, words in (
+        (reset, "An appeal was approved", "the Reset was applied to the test"),
+        (invalidate, "An appeal was rejected", "The materials were allowed under the student's"),
+        (manual, "An appeal was approved", "Approved by CDE after a manual review"),
+    ):
+        page.goto(f"{live_server.url}/cases/{appeal.case_id}/")
+        top = page.get_by_role("heading", name=heading)
+        expect(top).to_be_visible()
+        outcome = page.locator("main section", has=top).first
+        expect(outcome).to_contain_text(appeal.student.ssid)
+        expect(outcome).to_contain_text(words)
+        _checked(page)
+        page.goto(f"{live_server.url}/students/{appeal.student.ssid}/score-status/")
+        recent = page.locator("main section", has_text="Recent STAIRS appeals").last
+        expect(recent).to_contain_text(appeal.case.number)
+        if appeal is invalidate:
+            expect(recent).to_contain_text("The materials were allowed under the student's IEP.")
+        _checked(page)
