@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -69,7 +71,12 @@ def home(request: HttpRequest) -> HttpResponse:
     A fixed number of queries whatever the size of the LEA or the state: the grants, the
     scope (cached on the user), and one count of accounts for those who manage them.
     """
-    user = request.user
+    return render(request, "home.html", home_context(request.user))
+
+
+def home_context(user: User) -> dict[str, Any]:
+    """The start page's context; an upper layer's page that extends home.html (the
+    coordinators' dashboard) starts from it."""
     scope = access.scope_for(user)
     grants = list(
         RoleGrant.objects.filter(user=user)
@@ -78,24 +85,20 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     can_manage_users = access.can_manage_users(user)
     roles = scope.roles
-    return render(
-        request,
-        "home.html",
-        {
-            "grants": grants,
-            "can_manage_users": can_manage_users,
-            "can_search_students": not scope.is_empty,
-            "is_lea_coordinator": bool(roles & LEA_COORDINATOR_ROLES),
-            "is_site_coordinator": bool(roles & SITE_COORDINATOR_ROLES),
-            "is_test_administrator": Role.TEST_ADMINISTRATOR in roles,
-            "is_cde": bool(roles & {Role.CDE_REVIEWER, Role.CDE_ADMINISTRATOR}),
-            "is_cde_administrator": Role.CDE_ADMINISTRATOR in roles,
-            "is_caltac": Role.CALTAC_AGENT in roles,
-            "active_users": (
-                access.users_for(user).filter(is_active=True).count() if can_manage_users else None
-            ),
-        },
-    )
+    return {
+        "grants": grants,
+        "can_manage_users": can_manage_users,
+        "can_search_students": not scope.is_empty,
+        "is_lea_coordinator": bool(roles & LEA_COORDINATOR_ROLES),
+        "is_site_coordinator": bool(roles & SITE_COORDINATOR_ROLES),
+        "is_test_administrator": Role.TEST_ADMINISTRATOR in roles,
+        "is_cde": bool(roles & {Role.CDE_REVIEWER, Role.CDE_ADMINISTRATOR}),
+        "is_cde_administrator": Role.CDE_ADMINISTRATOR in roles,
+        "is_caltac": Role.CALTAC_AGENT in roles,
+        "active_users": (
+            access.users_for(user).filter(is_active=True).count() if can_manage_users else None
+        ),
+    }
 
 
 @login_required

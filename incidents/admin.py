@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from incidents.models import (
+    Announcement,
     AnswerChoice,
     AnswerType,
     AppealLimit,
@@ -121,3 +122,19 @@ class AppealLimitAdmin(admin.ModelAdmin):
     list_editable = ["value"]
     list_filter = ["rule", "test"]
     ordering = ["rule", "test", "part"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    """CDE administrators post the dashboard's announcements here (N-5); the admin site lets in
+    no one else (accounts/admin_site.py)."""
+
+    list_display = ["title", "audience", "starts_on", "ends_on", "created_by"]
+    list_filter = ["audience"]
+    search_fields = ["title", "body"]
+    date_hierarchy = "starts_on"
+
+    def save_model(self, request: HttpRequest, obj: Announcement, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -293,6 +293,7 @@ class AppealLimit(models.Model):
 
 # The STAIRS cases live in their own module (this one holds the catalog); importing them here is
 # what makes them this app's models.
+from incidents.announcement_models import Announcement, Audience  # noqa: E402
 from incidents.case_models import (  # noqa: E402
     Case,
     CaseEvent,
@@ -303,8 +304,10 @@ from incidents.case_models import (  # noqa: E402
 )
 
 __all__ = [
+    "Announcement",
     "AnswerChoice",
     "AppealLimit",
+    "Audience",
     "Case",
     "CaseEvent",
     "CaseEventKind",

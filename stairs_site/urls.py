@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
+from incidents import dashboard_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    # Coordinators get "MyTOMS at a Glance"; everyone else the accounts app's start page.
+    path("", dashboard_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("students/", include("students.urls")),
     path("cases/", include("incidents.urls")),

@@ -1,0 +1,154 @@
+"""Charts drawn on the server (issue 10, item 5): plain numbers in, the geometry of an SVG out.
+
+No JavaScript and no external host: templates/includes/bar_chart.svg draws a `StackedBars`
+layout, and templates/includes/chart_table.html gives the same numbers as a table, the version
+screen readers read (the SVG is hidden from them). The reviewer dashboard reuses both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+# Colours that stay apart for the common colour blindnesses (Okabe-Ito) and hold 3:1 against
+# white, in the order series are given.
+PALETTE: Final = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8B6D00", "#56B4E9", "#000000")
+
+WIDTH: Final = 640
+HEIGHT: Final = 260
+_LEFT: Final = 40  # room for the value axis' labels
+_BOTTOM: Final = 36  # room for the category labels
+_TOP: Final = 12
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: float
+    y: float
+    width: float
+    height: float
+    colour: str
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    value: int
+
+
+@dataclass(frozen=True)
+class Bar:
+    category: str
+    total: int
+    x: float
+    label_x: float
+    top: float  # where the total is written, above the bar
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class Row:
+    category: str
+    values: list[int]
+    total: int
+
+
+@dataclass(frozen=True)
+class StackedBars:
+    """A stacked bar chart's numbers (``rows``, for the table) and drawing (``bars``)."""
+
+    title: str
+    series: list[Series]
+    rows: list[Row]
+    bars: list[Bar] = field(default_factory=list)
+    ticks: list[Tick] = field(default_factory=list)
+    width: int = WIDTH
+    height: int = HEIGHT
+    plot_left: int = _LEFT
+    plot_bottom: float = HEIGHT - _BOTTOM
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(row.total for row in self.rows)
+
+    @property
+    def series_totals(self) -> list[int]:
+        return [sum(row.values[i] for row in self.rows) for i in range(len(self.series))]
+
+
+def _nice_max(value: int) -> int:
+    """The smallest of 1, 2, 5 x 10^n at or above ``value`` (an axis that reads easily)."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if value <= factor * step:
+                return factor * step
+        step *= 10
+
+
+def stacked_bars(
+    title: str,
+    series: list[tuple[str, str]],
+    categories: list[str],
+    values: dict[tuple[str, str], int],
+) -> StackedBars:
+    """Lay out a stacked bar per category, a segment per series (``values`` by (category,
+    series key); a missing pair is 0)."""
+    coloured = [
+        Series(key, label, PALETTE[i % len(PALETTE)]) for i, (key, label) in enumerate(series)
+    ]
+    rows = []
+    for category in categories:
+        counts = [values.get((category, s.key), 0) for s in coloured]
+        rows.append(Row(category, counts, sum(counts)))
+    top = _nice_max(max((row.total for row in rows), default=0) or 1)
+    plot_height = HEIGHT - _BOTTOM - _TOP
+    plot_width = WIDTH - _LEFT - 8
+    slot = plot_width / max(len(rows), 1)
+    bar_width = slot * 0.6
+    bars = []
+    for i, row in enumerate(rows):
+        x = _LEFT + i * slot + (slot - bar_width) / 2
+        y = float(HEIGHT - _BOTTOM)
+        segments = []
+        for s, value in zip(coloured, row.values, strict=True):
+            if not value:
+                continue
+            height = plot_height * value / top
+            y -= height
+            segments.append(
+                Segment(
+                    round(x, 1),
+                    round(y, 1),
+                    round(bar_width, 1),
+                    round(height, 1),
+                    s.colour,
+                    s.label,
+                    value,
+                )
+            )
+        bars.append(
+            Bar(
+                row.category,
+                row.total,
+                round(x, 1),
+                round(x + bar_width / 2, 1),
+                round(y, 1),
+                segments,
+            )
+        )
+    ticks = [
+        Tick(round(HEIGHT - _BOTTOM - plot_height * k / 4, 1), top * k // 4)
+        for k in range(5)
+        if top * k % 4 == 0
+    ]
+    return StackedBars(title=title, series=coloured, rows=rows, bars=bars, ticks=ticks)
