@@ -15,13 +15,14 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from appeals import transitions
 from appeals.decisions import TEAM_ROLES
 from appeals.models import Appeal, AppealEvent, AppealEventKind, AppealOverdue
-from notifications.services import notification_queue
+from notifications.services import notices_create, notification_queue
 from stairs.vocabulary import Reviewer
 
 # One run assigns at most this many appeals per team; the next run (a minute later) goes on.
@@ -196,7 +197,8 @@ def appeals_mark_overdue(*, now: datetime | None = None) -> dict[str, int]:
         counts = {reviewer: count for reviewer, count in cursor.fetchall()}
     for team, count in counts.items():
         noun = "appeal is" if count == 1 else "appeals are"
-        for member in team_members(team):
+        members = team_members(team)
+        for member in members:
             notification_queue(
                 recipient=member.email,
                 subject=f"STAIRS: {count} {Reviewer(team).label} {noun} now overdue",
@@ -205,4 +207,10 @@ def appeals_mark_overdue(*, now: datetime | None = None) -> dict[str, int]:
                     "target (A-2). Open the Overdue queue in STAIRS to decide them.\n"
                 ),
             )
+        # The in-app notice beside the email, opening the team's Overdue queue.
+        notices_create(
+            recipients=[member.pk for member in members],
+            text=f"{count} {Reviewer(team).label} {noun} now overdue.",
+            url=reverse("review:queue") + "?view=overdue",
+        )
     return counts

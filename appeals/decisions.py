@@ -20,6 +20,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import scope_for
@@ -29,7 +30,7 @@ from appeals.models import Appeal, AppealEvent, AppealEventKind, AppealOverdue
 from appeals.services import _record, _withdraw, appeal_closures, filed_state
 from appeals.signals import appeals_changed
 from appeals.transitions import Action
-from notifications.services import notification_queue
+from notifications.services import notices_create, notification_queue
 from stairs.vocabulary import AppealStatus, AppealType, Reviewer
 from students import effects
 from students.dates import local_date
@@ -613,15 +614,29 @@ def queue_decision_emails(outcomes: list[Outcome]) -> None:
             f"Appeal decisions on STAIRS case {case.number}:\n\n" + "\n".join(lines) + "\n\n"
             "Open the case in STAIRS to see its status and what to do next.\n"
         )
-        for recipient in recipients_by_case.get(case_id, []):
+        people = recipients_by_case.get(case_id, [])
+        for _, recipient in people:
             notification_queue(
                 recipient=recipient,
                 subject=f"STAIRS case {case.number}: appeal decision",
                 body=body,
             )
+        _notice_decisions(case, case_outcomes, [pk for pk, _ in people])
 
 
-def _recipients(cases: set[models.Model]) -> dict[int, list[str]]:
+def _notice_decisions(case: models.Model, outcomes: list[Outcome], user_ids: list[int]) -> None:
+    """The in-app notice beside the decision email: one per case and recipient, SSIDs only."""
+    decided = "; ".join(
+        f"SSID {o.appeal.student.ssid} {AppealStatus(o.status).label.lower()}" for o in outcomes
+    )
+    notices_create(
+        recipients=user_ids,
+        text=f"Appeal decision on STAIRS case {case.number}: {decided}.",  # type: ignore[attr-defined]
+        url=reverse("incidents:detail", args=[case.pk]),
+    )
+
+
+def _recipients(cases: set[models.Model]) -> dict[int, list[tuple[int, str]]]:
     people = {case.pk: {case.created_by_id, case.submitted_by_id} - {None} for case in cases}
     emails = dict(
         User.objects.filter(
@@ -629,5 +644,6 @@ def _recipients(cases: set[models.Model]) -> dict[int, list[str]]:
         ).values_list("pk", "email")
     )
     return {
-        case_id: sorted(emails[pk] for pk in ids if pk in emails) for case_id, ids in people.items()
+        case_id: sorted(((pk, emails[pk]) for pk in ids if pk in emails), key=lambda r: r[1])
+        for case_id, ids in people.items()
     }

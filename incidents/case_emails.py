@@ -5,6 +5,8 @@ student's name (a mail server is outside STAIRS's access control).
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from accounts.models import (
     LEA_COORDINATOR_ROLES,
     ROLE_PROGRAM,
@@ -14,7 +16,7 @@ from accounts.models import (
 )
 from appeals.models import Appeal
 from incidents.case_models import Case
-from notifications.services import notification_queue
+from notifications.services import notices_create, notification_queue
 from stairs.vocabulary import AppealType, CaseStatus, Reviewer
 from students import dates
 
@@ -34,13 +36,14 @@ def queue_submission_email(case: Case, actor: User, appeals: list[Appeal]) -> No
     """N-1: the case number to the submitter and, when a site coordinator submitted or CalTAC
     filed on the LEA's behalf (A-RESTORE-1), to the program's LEA coordinator(s). SSIDs and the
     case number only, never a student's name."""
-    recipients = {actor.email}
+    people = [actor]
     submitter_roles = set(RoleGrant.objects.filter(user=actor).values_list("role", flat=True))
     site_only = bool(submitter_roles & SITE_COORDINATOR_ROLES) and not (
         submitter_roles & LEA_COORDINATOR_ROLES
     )
     if site_only or case.filed_on_behalf:
-        recipients |= {user.email for user in _lea_coordinators(case)}
+        people += _lea_coordinators(case)
+    recipients = {user.email for user in people}
     if appeals:
         lines = [
             f"- SSID {a.student.ssid}: "
@@ -62,6 +65,7 @@ def queue_submission_email(case: Case, actor: User, appeals: list[Appeal]) -> No
         notification_queue(
             recipient=recipient, subject=f"STAIRS case {case.number} submitted", body=body
         )
+    notice_case(case, [user.pk for user in people], f"STAIRS case {case.number} was submitted.")
 
 
 def queue_note_email(case: Case, author: User) -> None:
@@ -74,10 +78,25 @@ def queue_note_email(case: Case, author: User) -> None:
     people.discard(author.pk)
     people.discard(None)
     label = f"case {case.number}" if case.number else f"draft case {case.pk}"
-    for email in User.objects.filter(pk__in=people, is_active=True).values_list("email", flat=True):
+    recipients = list(User.objects.filter(pk__in=people, is_active=True).values_list("pk", "email"))
+    for _, email in recipients:
         notification_queue(
             recipient=email,
             subject=f"STAIRS {label}: a new note",
             body=f"{author.full_name} added a note to STAIRS {label}. Open the case in STAIRS to "
             "read it.\n",
         )
+    notice_case(case, [pk for pk, _ in recipients], f"STAIRS {label} has a new note.")
+
+
+def notice_case(case: Case, user_ids: list[int], text: str) -> None:
+    """The in-app notice beside an email (issue 10, item 2): the same people, in the same
+    transaction, opening the case page. SSIDs and the case number only."""
+    notices_create(recipients=user_ids, text=text, url=reverse("incidents:detail", args=[case.pk]))
+
+
+def queue_withdrawal_notice(case: Case) -> None:
+    """A withdrawn case: an in-app notice to its filer and submitter (active users)."""
+    people = {case.created_by_id, case.submitted_by_id} - {None}
+    active = User.objects.filter(pk__in=people, is_active=True).values_list("pk", flat=True)
+    notice_case(case, list(active), f"STAIRS case {case.number} was withdrawn.")

@@ -498,6 +498,7 @@ def case_withdraw(*, case: Case, actor: User, reason: str) -> Case:
         detail=f"Withdrawn; {len(withdrawn)} pending appeal(s) withdrawn.",
         reason=reason,
     )
+    case_emails.queue_withdrawal_notice(case)
     return case
 
 

@@ -1,5 +1,6 @@
 """The outbox: every email is a row first, sent by a worker after the transaction commits."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -62,3 +63,34 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient} ({self.get_status_display()})"
+
+
+class Notice(models.Model):
+    """One in-app notice to one user (the header's bell). Plain text with SSIDs and case numbers
+    only, never a student's name; ``url`` is the local page it opens, usually the case."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    text = models.TextField()
+    url = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The bell counts, and the list shows first, a user's unread notices newest first.
+            models.Index(
+                fields=["recipient", "-created_at"],
+                name="notice_unread_idx",
+                condition=Q(read_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} → user {self.recipient_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

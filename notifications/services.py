@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
-from notifications.models import Notification, NotificationStatus
+from notifications.models import Notice, Notification, NotificationStatus
 from notifications.renderers import is_registered
 
 
@@ -71,3 +74,23 @@ def notifications_retry(*, notification_ids: list[int]) -> int:
             lambda notification_id=notification_id: _enqueue(send_notification, notification_id)
         )
     return len(ids)
+
+
+def notices_create(*, recipients: Iterable[int], text: str, url: str) -> list[Notice]:
+    """Write one in-app notice per recipient (user ids), in the caller's transaction: the notice
+    exists exactly when the change it tells of does. ``text`` carries SSIDs and case numbers
+    only, never a student's name; ``url`` is a local path."""
+    now = timezone.now()
+    return Notice.objects.bulk_create(
+        Notice(recipient_id=user_id, text=text, url=url, created_at=now)
+        for user_id in sorted(set(recipients))
+    )
+
+
+def notices_mark_read(*, user: AbstractBaseUser, notice_ids: list[int] | None = None) -> int:
+    """Mark the user's own unread notices read: those given, or all of them (None). Another
+    user's notice is left alone. Returns how many changed."""
+    notices = Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+    if notice_ids is not None:
+        notices = notices.filter(pk__in=notice_ids)
+    return notices.update(read_at=timezone.now())

@@ -12,5 +12,7 @@ urlpatterns = [
     # Issue 9: the reviewers' queues and decisions; Search Appeals and its report.
     path("review/", include("incidents.review_urls")),
     path("appeals/", include("incidents.appeal_urls")),
+    # Issue 10: the user's in-app notices (the header's bell).
+    path("notices/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

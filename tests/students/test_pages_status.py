@@ -71,12 +71,12 @@ def test_the_status_now_costs_no_query_per_row(
     client.get(reverse("students:detail", args=[student.ssid]))  # writes the session stamp
     # session, user, grants, student, events (+ their notations): as in test_views.
     # Score Status adds the recent STAIRS appeals (incidents/profile_appeals.py): the
-    # grants that scope the cases, and the appeals.
-    for tab, queries in (("students:tests", 5), ("students:score_status", 8)):
+    # grants that scope the cases, and the appeals. Each page adds the bell's unread count.
+    for tab, queries in (("students:tests", 6), ("students:score_status", 9)):
         with django_assert_num_queries(queries):
             body = client.get(reverse(tab, args=[student.ssid])).content.decode()
         assert _status_cells(body) == ["Expired"] * 4
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(reverse("students:test_event", args=[student.ssid, lapsed.pk]))
 
 
