@@ -75,6 +75,8 @@ class StackedBars:
     height: int = HEIGHT
     plot_left: int = _LEFT
     plot_bottom: float = HEIGHT - _BOTTOM
+    show_total: bool = True  # False for a share, whose "total" is no sum of anything
+    unit: str = ""  # written after each value: "%" for a share
 
     @property
     def is_empty(self) -> bool:
@@ -100,9 +102,14 @@ def stacked_bars(
     series: list[tuple[str, str]],
     categories: list[str],
     values: dict[tuple[str, str], int],
+    *,
+    top: int | None = None,
+    show_total: bool = True,
+    unit: str = "",
 ) -> StackedBars:
     """Lay out a stacked bar per category, a segment per series (``values`` by (category,
-    series key); a missing pair is 0)."""
+    series key); a missing pair is 0). ``top`` fixes the value axis (100 for a percentage);
+    by default it is the tallest bar, rounded up to a number that reads easily."""
     coloured = [
         Series(key, label, PALETTE[i % len(PALETTE)]) for i, (key, label) in enumerate(series)
     ]
@@ -110,7 +117,7 @@ def stacked_bars(
     for category in categories:
         counts = [values.get((category, s.key), 0) for s in coloured]
         rows.append(Row(category, counts, sum(counts)))
-    top = _nice_max(max((row.total for row in rows), default=0) or 1)
+    top = top or _nice_max(max((row.total for row in rows), default=0) or 1)
     plot_height = HEIGHT - _BOTTOM - _TOP
     plot_width = WIDTH - _LEFT - 8
     slot = plot_width / max(len(rows), 1)
@@ -151,4 +158,12 @@ def stacked_bars(
         for k in range(5)
         if top * k % 4 == 0
     ]
-    return StackedBars(title=title, series=coloured, rows=rows, bars=bars, ticks=ticks)
+    return StackedBars(
+        title=title,
+        series=coloured,
+        rows=rows,
+        bars=bars,
+        ticks=ticks,
+        show_total=show_total,
+        unit=unit,
+    )

@@ -1,5 +1,6 @@
 """The start page at "/": "MyTOMS at a Glance" for coordinators (issue 10, item 3; N-5), the
-accounts app's start page for everyone else (CDE, CalTAC, test administrators), unchanged."""
+reviewers' dashboard for CDE reviewers and administrators and CalTAC agents (item 4), the
+accounts app's start page for everyone else (test administrators), unchanged."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts import views as account_views
-from incidents import dashboard
+from incidents import dashboard, reviewer_dashboard
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if not dashboard.is_coordinator(request.user):
-        return account_views.home(request)
-    context = account_views.home_context(request.user)
-    context["glance"] = dashboard.dashboard_for(request.user)
-    return render(request, "incidents/dashboard.html", context)
+    if dashboard.is_coordinator(request.user):
+        context = account_views.home_context(request.user)
+        context["glance"] = dashboard.dashboard_for(request.user)
+        return render(request, "incidents/dashboard.html", context)
+    if reviewer_dashboard.is_reviewer(request.user):
+        context = account_views.home_context(request.user)
+        context["review_glance"] = reviewer_dashboard.dashboard_for(request.user)
+        return render(request, "incidents/reviewer_dashboard.html", context)
+    return account_views.home(request)

@@ -89,12 +89,20 @@ def test_the_outsider_sees_nothing_of_lea_a(client, cases, outsider):
     assert "Alder" not in body.split('id="todo-heading"')[1]
 
 
+# CDE and CalTAC get the reviewers' dashboard (issue 10, item 4), tested in
+# tests/incidents/review/test_reviewer_dashboard.py; its page title differs, the rest stays.
 @pytest.mark.parametrize(
-    "persona", ["cde_admin", "cde_reviewer", "caltac_agent", "test_administrator"]
+    "persona, title",
+    [
+        ("cde_admin", "Reviewer dashboard"),
+        ("cde_reviewer", "Reviewer dashboard"),
+        ("caltac_agent", "Reviewer dashboard"),
+        ("test_administrator", "Home"),
+    ],
 )
-def test_everyone_else_keeps_todays_start_page(request, client, cases, persona):
+def test_everyone_else_keeps_todays_start_page(request, client, cases, persona, title):
     body = _page(client, request.getfixturevalue(persona))
-    assert "<title>Home" in body
+    assert f"<title>{title}" in body
     assert "MyTOMS at a Glance" not in body
     assert 'id="todo-heading"' not in body
     assert "What to do next" in body
