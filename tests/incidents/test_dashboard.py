@@ -417,3 +417,23 @@ def test_the_dashboard_costs_the_same_queries_for_3_and_30_cases(
     if persona == "lea_coordinator":
         assert _counts(body)["DRAFT"] == 29
         assert len(re.findall(r"<li", body.split('id="todo-drafts"')[1].split("</ul>")[0])) == 10
+
+
+def test_a_share_chart_keeps_its_axis_at_100_and_writes_percentages():
+    # The reviewers' share decided in time (issue 10, item 4): 40% is drawn as 40% of the height,
+    # not as a full bar, and the table has no Total column (a share sums nothing).
+    chart = charts.stacked_bars(
+        "Share",
+        [("share", "In time")],
+        ["Mar 1", "Mar 8"],
+        {("Mar 1", "share"): 40},
+        top=100,
+        show_total=False,
+        unit="%",
+    )
+    assert [tick.value for tick in chart.ticks] == [0, 25, 50, 75, 100]
+    (segment,) = chart.bars[0].segments
+    plot_height = charts.HEIGHT - chart.ticks[-1].y - (charts.HEIGHT - chart.plot_bottom)
+    assert segment.height == pytest.approx(plot_height * 0.4, abs=0.1)
+    assert chart.bars[1].segments == []
+    assert not chart.show_total and chart.unit == "%"
