@@ -32,7 +32,7 @@ from students import dates
 from students.models import TestingWindow
 
 # Each to-do list shows this many items; the rest are one search away.
-TODO_CAP: Final = 10
+TO_DO_LIST_LIMIT: Final = 10
 NOTES_DAYS: Final = 7
 CHART_WEEKS: Final = 8
 REVIEWER_ROLES: Final = frozenset({Role.CDE_REVIEWER, Role.CALTAC_AGENT})
@@ -163,7 +163,7 @@ def dashboard_for(user: User, *, now: datetime | None = None) -> Dashboard:
         )
         for case in draft_cases.select_related("school", "incident_type")
         .annotate(window_end=Subquery(window_end))
-        .order_by("created_at", "pk")[:TODO_CAP]
+        .order_by("created_at", "pk")[:TO_DO_LIST_LIMIT]
     ]
     notice = None
     if by_status.get(CaseStatus.DRAFT, 0):
@@ -191,7 +191,7 @@ def dashboard_for(user: User, *, now: datetime | None = None) -> Dashboard:
         cases.annotate(last_note_at=Subquery(latest_note))
         .filter(last_note_at__isnull=False)
         .select_related("school")
-        .order_by("-last_note_at", "-pk")[:TODO_CAP]
+        .order_by("-last_note_at", "-pk")[:TO_DO_LIST_LIMIT]
     )
     rejected = list(
         appeals.filter(status__in=REJECTED_STATUSES)
@@ -205,7 +205,7 @@ def dashboard_for(user: User, *, now: datetime | None = None) -> Dashboard:
             "case__number",
             "student__ssid",
         )
-        .order_by("-decided_at", "-pk")[:TODO_CAP]
+        .order_by("-decided_at", "-pk")[:TO_DO_LIST_LIMIT]
     )
     return Dashboard(
         announcements=announcements_for(user, today),
