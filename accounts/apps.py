@@ -7,7 +7,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox worker writes the invitation's one-time link when it sends (B7).
-        from accounts.emails import INVITATION, render_invitation
-        from notifications.renderers import register_renderer
+        from accounts.emails import KINDS
+        from notifications.renderers import register_kind
 
-        register_renderer(INVITATION, render_invitation)
+        for kind in KINDS:
+            register_kind(kind)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count
@@ -22,11 +24,13 @@ from accounts.models import User
 from appeals import transitions
 from appeals.decisions import TEAM_ROLES
 from appeals.models import Appeal, AppealEvent, AppealEventKind, AppealOverdue
-from notifications.services import notices_create, notification_queue
+from notifications.renderers import EmailKind, absolute_url
+from notifications.services import emails_queue, notices_create
 from stairs.vocabulary import Reviewer
 
 # One run assigns at most this many appeals per team; the next run (a minute later) goes on.
 ASSIGN_BATCH = 500
+OVERDUE = "appeals.overdue"
 
 
 def team_members(team: str, *, available: bool = True) -> list[User]:
@@ -198,15 +202,11 @@ def appeals_mark_overdue(*, now: datetime | None = None) -> dict[str, int]:
     for team, count in counts.items():
         noun = "appeal is" if count == 1 else "appeals are"
         members = team_members(team)
-        for member in members:
-            notification_queue(
-                recipient=member.email,
-                subject=f"STAIRS: {count} {Reviewer(team).label} {noun} now overdue",
-                body=(
-                    f"{count} {Reviewer(team).label} {noun} now past the four-business-day "
-                    "target (A-2). Open the Overdue queue in STAIRS to decide them.\n"
-                ),
-            )
+        emails_queue(
+            kind=OVERDUE,
+            payload={"team": team, "count": count},
+            recipients=[(member.pk, member.email) for member in members],
+        )
         # The in-app notice beside the email, opening the team's Overdue queue.
         notices_create(
             recipients=[member.pk for member in members],
@@ -214,3 +214,19 @@ def appeals_mark_overdue(*, now: datetime | None = None) -> dict[str, int]:
             url=reverse("review:queue") + "?view=overdue",
         )
     return counts
+
+
+def overdue_context(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The sweep's count for the team, and how many of its appeals are overdue now."""
+    team = payload["team"]
+    return {
+        "team": Reviewer(team).label,
+        "count": payload["count"],
+        "overdue_now": AppealOverdue.objects.filter(
+            appeal__reviewer=team, appeal__status__in=transitions.OPEN
+        ).count(),
+        "queue_url": absolute_url(reverse("review:queue") + "?view=overdue"),
+    }
+
+
+OVERDUE_KIND = EmailKind(OVERDUE, "appeals/email/overdue", overdue_context)

@@ -7,11 +7,16 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from appeals.signals import appeals_changed
+        from incidents.case_emails import KINDS
         from incidents.profile_appeals import recent_appeals_section
         from incidents.services import case_follow_appeals
+        from notifications.renderers import register_kind
         from students.profile_sections import register_section
 
         # A case's status follows its appeals, in the transaction that changed them.
         appeals_changed.connect(case_follow_appeals, dispatch_uid="incidents.case_follow_appeals")
         # Score Status shows the student's recent STAIRS appeals (issue 9, item 9).
         register_section("score_status", "incidents.recent_appeals", recent_appeals_section)
+        # The case emails, written by the outbox worker from their templates (issue 10).
+        for kind in KINDS:
+            register_kind(kind)

@@ -498,7 +498,7 @@ def case_withdraw(*, case: Case, actor: User, reason: str) -> Case:
         detail=f"Withdrawn; {len(withdrawn)} pending appeal(s) withdrawn.",
         reason=reason,
     )
-    case_emails.queue_withdrawal_notice(case)
+    case_emails.queue_withdrawal_email(case, actor)
     return case
 
 
@@ -506,9 +506,10 @@ def case_withdraw(*, case: Case, actor: User, reason: str) -> Case:
 def case_note_add(*, case: Case, actor: User, body: str) -> CaseNote:
     """Add a note to a case's Notes thread and email the case's people (N-2).
 
-    Steps: lock; refuse an empty note; save; timeline; email the case's filer and submitter and
-    earlier note authors, except the note's own author. The email names the case, not the note
-    (which could be mistyped with personal information): the reader opens it in STAIRS.
+    Steps: lock; refuse an empty note; save; timeline; email the case's people
+    (``case_emails.queue_note_email``: N-2, N-3), except the note's own author. The email names
+    the case, not the note (which could be mistyped with personal information): the reader opens
+    it in STAIRS.
     """
     case = _locked(case)
     body = body.strip()
@@ -516,7 +517,7 @@ def case_note_add(*, case: Case, actor: User, body: str) -> CaseNote:
         raise ValidationError({"body": "Write the note."})
     note = CaseNote.objects.create(case=case, author=actor, body=body)
     _record(case, kind=CaseEventKind.NOTE_ADDED, actor=actor, detail="Note added.")
-    case_emails.queue_note_email(case, actor)
+    case_emails.queue_note_email(case, note)
     return note
 
 
@@ -550,6 +551,8 @@ def case_follow_appeals(*, case_ids: list[int], actor: User | None, **_: Any) ->
             detail=f"{CaseStatus(from_status).label} → {CaseStatus(to_status).label}, "
             "following its appeals.",
         )
+        if to_status == CaseStatus.COMPLETED:
+            case_emails.queue_processed_email(case)  # N-2: every appeal decided
 
 
 @transaction.atomic

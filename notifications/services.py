@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,48 +10,93 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.models import Notice, Notification, NotificationStatus
-from notifications.renderers import is_registered
+from notifications.models import EmailPreference, Notice, Notification, NotificationStatus
+from notifications.renderers import kind_named
+
+logger = logging.getLogger(__name__)
+
+
+# One email's recipient: the account's id (None for an address with no account) and address.
+Recipient = tuple[int | None, str]
+
+
+def emails_queue(
+    *,
+    kind: str,
+    payload: dict[str, Any],
+    recipients: Iterable[Recipient],
+    key: str = "",
+) -> list[Notification]:
+    """Write one outbox row per recipient in the caller's transaction; hand each to a worker
+    after commit. The worker writes the email from the kind's templates when it sends.
+
+    ``payload`` holds ids and other non-secret values only. An address given twice gets one
+    email. For a kind about notes or decisions (``digest``), a recipient who chose the daily
+    digest gets a HELD row instead, sent in the next digest. ``key`` names a scheduled email
+    ("draft-reminder:2026-12-02"): with it, each recipient's row is written once however many
+    times the caller runs, and a row already there is left as it is.
+    If the broker is down when the transaction commits, the row stays pending and the periodic
+    ``resend_unsent`` task sends it later: email is delayed, never lost.
+    """
+    email_kind = kind_named(kind)
+    by_address: dict[str, int | None] = {}
+    for user_id, address in recipients:
+        if address and (address not in by_address or by_address[address] is None):
+            by_address[address] = user_id
+    if not by_address:
+        return []
+    held: set[int] = set()
+    if email_kind.digest:
+        held = set(
+            EmailPreference.objects.filter(
+                user_id__in={pk for pk in by_address.values() if pk is not None},
+                daily_digest=True,
+            ).values_list("user_id", flat=True)
+        )
+    rows = [
+        Notification(
+            recipient=address,
+            user_id=user_id,
+            kind=kind,
+            payload=payload,
+            key=f"{key}:{address}" if key else None,
+            status=NotificationStatus.HELD if user_id in held else NotificationStatus.PENDING,
+        )
+        for address, user_id in sorted(by_address.items())
+    ]
+    if key:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        rows = list(
+            Notification.objects.filter(key__in=[row.key for row in rows]).order_by("recipient")
+        )
+    else:
+        rows = Notification.objects.bulk_create(rows)
+    to_send = [row.pk for row in rows if row.status == NotificationStatus.PENDING]
+    transaction.on_commit(lambda: enqueue(to_send))
+    return rows
 
 
 def notification_queue(
-    *,
-    recipient: str,
-    subject: str,
-    body: str = "",
-    kind: str = "",
-    payload: dict[str, Any] | None = None,
+    *, recipient: str, kind: str, payload: dict[str, Any], user_id: int | None = None
 ) -> Notification:
-    """Write the outbox row in the caller's transaction; hand it to a worker after commit.
+    """One email to one address (``emails_queue`` for a single recipient)."""
+    return emails_queue(kind=kind, payload=payload, recipients=[(user_id, recipient)])[0]
 
-    Give either the ``body``, or a registered ``kind`` and its ``payload`` (ids only): the
-    worker then renders the body when it sends, so a secret in it is never stored.
-    If the broker is down when the transaction commits, the row stays pending and the
-    periodic ``resend_unsent`` task sends it later: email is delayed, never lost.
-    """
+
+def enqueue(notification_ids: Iterable[int]) -> None:
+    """Hand rows to a worker. A broker outage is logged, not raised: the rows stay pending and
+    the resend task hands them on once the broker is back."""
     from notifications.tasks import send_notification
 
-    if bool(body) == bool(kind):
-        raise ValueError("Queue either a body or a kind of rendered notification, not both.")
-    if kind and not is_registered(kind):
-        raise ValueError(f"No renderer is registered for notification kind {kind!r}.")
-    notification = Notification.objects.create(
-        recipient=recipient, subject=subject, body=body, kind=kind, payload=payload or {}
-    )
-    transaction.on_commit(lambda: _enqueue(send_notification, notification.pk))
-    return notification
-
-
-def _enqueue(task, notification_id: int) -> None:
-    try:
-        task.delay(notification_id)
-    except Exception:
-        import logging
-
-        logging.getLogger(__name__).warning(
-            "Broker unavailable; notification %s stays pending for the resend task.",
-            notification_id,
-        )
+    for notification_id in notification_ids:
+        try:
+            send_notification.delay(notification_id)
+        except Exception:
+            logger.warning(
+                "Broker unavailable; notification %s stays pending for the resend task.",
+                notification_id,
+            )
+            return
 
 
 @transaction.atomic
@@ -59,20 +105,15 @@ def notifications_retry(*, notification_ids: list[int]) -> int:
 
     Only FAILED rows change, so a row being sent or already sent is never sent twice.
     """
-    from notifications.tasks import send_notification
-
     ids = list(
         Notification.objects.filter(pk__in=notification_ids, status=NotificationStatus.FAILED)
         .select_for_update()
         .values_list("pk", flat=True)
     )
     Notification.objects.filter(pk__in=ids).update(
-        status=NotificationStatus.PENDING, attempts=0, claimed_at=None
+        status=NotificationStatus.PENDING, attempts=0, claimed_at=None, next_attempt_at=None
     )
-    for notification_id in ids:
-        transaction.on_commit(
-            lambda notification_id=notification_id: _enqueue(send_notification, notification_id)
-        )
+    transaction.on_commit(lambda: enqueue(ids))
     return len(ids)
 
 
@@ -94,3 +135,21 @@ def notices_mark_read(*, user: AbstractBaseUser, notice_ids: list[int] | None = 
     if notice_ids is not None:
         notices = notices.filter(pk__in=notice_ids)
     return notices.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def email_preference_set(*, user: AbstractBaseUser, daily_digest: bool) -> EmailPreference:
+    """Record the user's choice for emails about notes and decisions. Choosing immediate emails
+    again sends what was held for the next digest now, rather than keep it until tomorrow."""
+    preference, _ = EmailPreference.objects.update_or_create(
+        user_id=user.pk, defaults={"daily_digest": daily_digest}
+    )
+    if not daily_digest:
+        held = list(
+            Notification.objects.select_for_update()
+            .filter(user_id=user.pk, status=NotificationStatus.HELD)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=held).update(status=NotificationStatus.PENDING)
+        transaction.on_commit(lambda: enqueue(held))
+    return preference

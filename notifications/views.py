@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from notifications.models import Notice
-from notifications.services import notices_mark_read
+from notifications.forms import DAILY, IMMEDIATE, EmailSettingsForm
+from notifications.models import EmailPreference, Notice
+from notifications.services import email_preference_set, notices_mark_read
 
 PAGE_SIZE = 25
 
@@ -61,6 +62,25 @@ def open_notice(request: HttpRequest, pk: int) -> HttpResponse:
     ) and notice.url.startswith("/"):
         return redirect(notice.url)
     return redirect("notifications:list")
+
+
+@login_required
+def email_settings(request: HttpRequest) -> HttpResponse:
+    """The person's choice of an email for each note and decision, or one a day."""
+    preference = EmailPreference.objects.filter(user_id=request.user.pk).first()
+    current = DAILY if preference and preference.daily_digest else IMMEDIATE
+    form = EmailSettingsForm(request.POST or None, initial={"delivery": current})
+    if request.method == "POST" and form.is_valid():
+        daily = form.cleaned_data["delivery"] == DAILY
+        email_preference_set(user=request.user, daily_digest=daily)
+        messages.success(
+            request,
+            "Saved: one email a day with your notes and decisions."
+            if daily
+            else "Saved: an email for each note and decision, as it happens.",
+        )
+        return redirect("notifications:email_settings")
+    return render(request, "notifications/email_settings.html", {"form": form})
 
 
 def _back(request: HttpRequest) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -212,6 +213,8 @@ else:
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="STAIRS <no-reply@stairs.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people open STAIRS at: the links in emails start with it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery on Redis. Without REDIS_URL every task runs in-process: with DEBUG on, or when asked
 # for by TASKS_IN_PROCESS (the quick start's .env). A deployment never falls back silently.
@@ -229,9 +232,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Emails the broker never took, retries whose pause is over, rows of a dead worker.
     "notifications-resend-unsent": {
         "task": "notifications.tasks.resend_unsent",
-        "schedule": timedelta(minutes=5),
+        "schedule": timedelta(minutes=1),
+    },
+    # Issue 10: the notes and decisions held for those who chose one email a day (Pacific).
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=30),
     },
     # T-1: mark online tests whose expiry has passed as Expired.
     "students-expire-test-events": {

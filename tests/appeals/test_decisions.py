@@ -67,8 +67,9 @@ def test_caltac_approves_a_reopen_and_the_test_reopens(reopen_case, caltac_agent
     reopen_case.refresh_from_db()
     assert reopen_case.status == CaseStatus.COMPLETED
     # rule A-2: the submitter is emailed when an appeal is processed; SSIDs, never names.
-    decided = [m for m in mail.outbox if "appeal decision" in m.subject]
+    decided = [m for m in mail.outbox if "appeal approved" in m.subject]
     assert len(decided) == 2
+    assert all(reopen_case.number in m.subject for m in decided)
     assert first.student.ssid in decided[0].body
     assert first.student.last_name not in decided[0].body
 

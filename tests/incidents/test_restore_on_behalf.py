@@ -14,6 +14,7 @@ from accounts.models import Role
 from appeals.models import Appeal
 from incidents.case_models import Case
 from notifications.models import Notification
+from notifications.renderers import render
 from stairs.vocabulary import AppealStatus, AppealType, CaseStatus, Reviewer
 from students import effects
 from students.models import TestStatus
@@ -108,8 +109,9 @@ def test_caltac_files_a_restore_for_two_leas_and_each_goes_to_cde(
         # rule N-1: the CalTAC submitter and the LEA's program coordinator, SSIDs only
         notes = Notification.objects.all()
         assert sorted(n.recipient for n in notes) == sorted([caltac_agent.email, coordinator.email])
-        assert all("by CalTAC on the LEA's behalf" in n.body for n in notes)
-        assert all(student.last_name not in n.body for n in notes)
+        emails = [render(n.kind, n.payload) for n in notes]  # as the worker writes them
+        assert all("by CalTAC on the LEA's behalf" in email.text for email in emails)
+        assert all(student.last_name not in email.text + email.html for email in emails)
         page = client.get(reverse("incidents:submitted", args=[case.pk])).content.decode()
         assert "Filed by CalTAC on the LEA's behalf" in page
 

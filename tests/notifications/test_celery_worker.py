@@ -8,10 +8,12 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
+from accounts.emails import role_notice_queue
+from accounts.models import Role
 from notifications.models import Notification, NotificationStatus
-from notifications.services import notification_queue
 from stairs_site.celery import app
 from tests.celery_worker import start_worker
+from tests.factories import LeaFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,11 +26,14 @@ def test_worker_sends_a_queued_notification_end_to_end(tmp_path):
     app.control.purge()  # nothing left over from an earlier run reaches this worker
     worker = start_worker(tmp_path)
     try:
+        user = UserFactory(email="alice@alder.example.org")
+        lea = LeaFactory(name="Alder Unified")
         with transaction.atomic():
-            notification = notification_queue(
-                recipient="alice@alder.example.org",
-                subject="STAIRS case 2026-000001 submitted",
-                body="Case 2026-000001 for SSID 1234567890 was submitted.",
+            notification = role_notice_queue(
+                user=user,
+                role=Role.LEA_CAASPP_COORDINATOR,
+                organization=lea,
+                site_url="https://stairs.example.org",
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -40,8 +45,10 @@ def test_worker_sends_a_queued_notification_end_to_end(tmp_path):
         assert notification.status == NotificationStatus.SENT, "the worker did not send in 60 s"
         assert notification.sent_at is not None
         sent = "".join(p.read_text() for p in tmp_path.iterdir())
-        assert "STAIRS case 2026-000001 submitted" in sent
+        # Written by the worker from the kind's templates: subject, text and HTML.
+        assert "STAIRS: you are now LEA CAASPP Coordinator at Alder Unified" in sent
         assert "alice@alder.example.org" in sent
+        assert "text/html" in sent
     finally:
         worker.terminate()
         try:
