@@ -92,3 +92,41 @@ def test_a_non_cde_staff_user_cannot_see_failed_emails(client, lea_coordinator):
     client.force_login(_staff(lea_coordinator, superuser=False))
     response = client.get(reverse("admin:notifications_notification_changelist"))
     assert response.status_code == 302
+
+
+def test_cde_administrator_sends_a_failed_email_again_from_the_admin(
+    client, cde_admin, django_capture_on_commit_callbacks, monkeypatch
+):
+    # Issue 10, item 1: a row given up on can be re-sent from the admin; a sent one is left.
+    from notifications.tasks import send_notification
+
+    queued: list[int] = []
+    monkeypatch.setattr(send_notification, "delay", queued.append)
+    failed = Notification.objects.create(
+        recipient="lost@alder.example.org",
+        subject="s",
+        body="b",
+        status=NotificationStatus.FAILED,
+        attempts=8,
+        last_error="SMTPRecipientsRefused: mailbox full",
+    )
+    sent = Notification.objects.create(
+        recipient="ok@alder.example.org",
+        subject="s",
+        body="b",
+        status=NotificationStatus.SENT,
+        sent_at=failed.created_at,
+    )
+    client.force_login(_staff(cde_admin, superuser=True))
+    url = reverse("admin:notifications_notification_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"action": "send_again", "_selected_action": [failed.pk, sent.pk]},
+            follow=True,
+        )
+    assert "1 failed email(s) queued again." in response.content.decode()
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == (NotificationStatus.PENDING, 0)
+    assert Notification.objects.get(pk=sent.pk).status == NotificationStatus.SENT
+    assert queued == [failed.pk]
