@@ -96,7 +96,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} → {self.recipient} ({self.get_status_display()})"
+        return f"{self.subject or self.kind} → {self.recipient} ({self.get_status_display()})"
 
 
 class Notice(models.Model):
