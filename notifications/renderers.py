@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -113,6 +114,7 @@ def render(kind: str, payload: Mapping[str, Any]) -> RenderedEmail:
 def _common() -> dict[str, Any]:
     return {
         "site_url": settings.SITE_URL.rstrip("/"),
-        "sender": settings.DEFAULT_FROM_EMAIL,
+        # Only the address: "STAIRS <no-reply@…>" is not what a safe-senders list takes.
+        "sender": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
         "settings_url": absolute_url(reverse("notifications:email_settings")),
     }
