@@ -9,6 +9,7 @@ class IncidentsConfig(AppConfig):
         from appeals.signals import appeals_changed
         from incidents.case_emails import KINDS
         from incidents.profile_appeals import recent_appeals_section
+        from incidents.scheduled_emails import KINDS as SCHEDULED_KINDS
         from incidents.services import case_follow_appeals
         from notifications.renderers import register_kind
         from students.profile_sections import register_section
@@ -19,4 +20,7 @@ class IncidentsConfig(AppConfig):
         register_section("score_status", "incidents.recent_appeals", recent_appeals_section)
         # The case emails, written by the outbox worker from their templates (issue 10).
         for kind in KINDS:
+            register_kind(kind)
+        # The morning's draft reminder (N-5) and CDE's digest (N-3).
+        for kind in SCHEDULED_KINDS:
             register_kind(kind)

@@ -242,6 +242,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),
     },
+    # N-5: each LEA coordinator's reminder of drafts while the testing window is open.
+    "incidents-draft-reminders": {
+        "task": "incidents.tasks.send_draft_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # N-3: CDE's digest of the appeals and cases waiting for its decision or approval.
+    "incidents-cde-digest": {
+        "task": "incidents.tasks.send_cde_digest",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # T-1: mark online tests whose expiry has passed as Expired.
     "students-expire-test-events": {
         "task": "students.tasks.expire_test_events",
