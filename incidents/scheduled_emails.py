@@ -27,9 +27,8 @@ from appeals.assignment import team_members
 from appeals.models import OPEN_STATUSES, Appeal
 from incidents.case_models import Case
 from incidents.review_queries import Tab, queue_clock
-from notifications.models import Notification, NotificationStatus
 from notifications.renderers import EmailKind, NotificationNotNeeded, absolute_url
-from notifications.services import Recipient, enqueue
+from notifications.services import Recipient, scheduled_emails_queue
 from stairs.vocabulary import AppealStatus, CaseStatus, Program, Reviewer
 from students import dates
 
@@ -38,51 +37,6 @@ CDE_DIGEST: Final = "incidents.cde_digest"
 # The digest lists this many appeals, soonest due first; the queue holds the rest.
 DIGEST_APPEALS: Final = 10
 CDE_APPROVAL_STATUSES: Final = (CaseStatus.PENDING_CDE_APPROVAL, CaseStatus.PARTIAL_CDE_APPROVAL)
-
-# One scheduled email to its recipients: (key, payload, recipients).
-Keyed = tuple[str, dict[str, Any], list[Recipient]]
-
-
-def _queue_keyed(kind: str, emails: list[Keyed]) -> int:
-    """Write many keyed emails of one kind in one statement and hand the new rows to a worker
-    after commit: ``emails_queue(key=...)`` for a whole run at once, where a call per LEA
-    would cost two queries per LEA. The kinds here are never held for a digest.
-
-    Steps: the keys already written (one query); the others written in one statement; their
-    ids read back (one query: ignore_conflicts gives none), handed on after commit. Returns how
-    many rows this run wrote.
-    """
-    rows = []
-    for key, payload, recipients in emails:
-        by_address = {address: user_id for user_id, address in recipients if address}
-        rows += [
-            Notification(
-                recipient=address,
-                user_id=user_id,
-                kind=kind,
-                payload=payload,
-                key=f"{key}:{address}",
-                status=NotificationStatus.PENDING,
-            )
-            for address, user_id in sorted(by_address.items())
-        ]
-    # Rows of an earlier run today are left as they are, and not handed on again.
-    written = set(
-        Notification.objects.filter(key__in=[row.key for row in rows]).values_list("key", flat=True)
-    )
-    rows = [row for row in rows if row.key not in written]
-    if not rows:
-        return 0
-    # ON CONFLICT DO NOTHING: a run at the same moment may have written some of them first;
-    # both then hand those on, and the worker's claim sends each once.
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(
-        Notification.objects.filter(
-            key__in=[row.key for row in rows], status=NotificationStatus.PENDING, attempts=0
-        ).values_list("pk", flat=True)
-    )
-    transaction.on_commit(lambda: enqueue(ids))
-    return len(rows)
 
 
 def _still_today(payload: Mapping[str, Any]) -> date:
@@ -162,7 +116,7 @@ def draft_reminders_queue(*, now: datetime | None = None) -> int:
         for lea_id, program, _drafts, _closes_on in pending
         if coordinators.get((lea_id, program))
     ]
-    return _queue_keyed(DRAFT_REMINDER, emails)
+    return scheduled_emails_queue(kind=DRAFT_REMINDER, emails=emails)
 
 
 def draft_reminder_context(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -216,7 +170,9 @@ def cde_digest_queue(*, now: datetime | None = None) -> int:
         return 0
     reviewers = [(user.pk, user.email) for user in team_members(Reviewer.CDE)]
     key = f"cde-digest:{today.isoformat()}"
-    return _queue_keyed(CDE_DIGEST, [(key, {"date": today.isoformat()}, reviewers)])
+    return scheduled_emails_queue(
+        kind=CDE_DIGEST, emails=[(key, {"date": today.isoformat()}, reviewers)]
+    )
 
 
 def cde_digest_context(payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -25,7 +26,6 @@ def emails_queue(
     kind: str,
     payload: dict[str, Any],
     recipients: Iterable[Recipient],
-    key: str = "",
 ) -> list[Notification]:
     """Write one outbox row per recipient in the caller's transaction; hand each to a worker
     after commit. The worker writes the email from the kind's templates when it sends.
@@ -59,21 +59,65 @@ def emails_queue(
             user_id=user_id,
             kind=kind,
             payload=payload,
-            key=f"{key}:{address}" if key else None,
             status=NotificationStatus.HELD if user_id in held else NotificationStatus.PENDING,
         )
         for address, user_id in sorted(by_address.items())
     ]
-    if key:
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        rows = list(
-            Notification.objects.filter(key__in=[row.key for row in rows]).order_by("recipient")
-        )
-    else:
-        rows = Notification.objects.bulk_create(rows)
+    rows = Notification.objects.bulk_create(rows)
     to_send = [row.pk for row in rows if row.status == NotificationStatus.PENDING]
     transaction.on_commit(lambda: enqueue(to_send))
     return rows
+
+
+# One scheduled email to its recipients: (key, payload, recipients); the key names it
+# ("draft-reminder:2026-12-02:lea 7:CAASPP").
+Scheduled = tuple[str, dict[str, Any], list[Recipient]]
+
+
+def row_key(key: str, address: str) -> str:
+    """One recipient's row of a scheduled email: the key and a digest of the address, which
+    keeps the column short whatever the address's length."""
+    return f"{key}:{hashlib.sha256(address.lower().encode()).hexdigest()[:24]}"
+
+
+def scheduled_emails_queue(*, kind: str, emails: Iterable[Scheduled]) -> int:
+    """Write the scheduled emails of one run (one kind, never held for a digest) once each per
+    recipient however many times the run happens, and hand the new rows to a worker after
+    commit. Returns how many rows this run wrote.
+
+    Steps: the rows already written (one query); the others in one INSERT … ON CONFLICT DO
+    NOTHING (a run at the same moment may have written some first: both then hand those on,
+    and the worker's claim sends each once); their ids read back (one query), handed on after
+    commit. Rows of an earlier run are left as they are.
+    """
+    rows = []
+    for key, payload, recipients in emails:
+        by_address = {address: user_id for user_id, address in recipients if address}
+        rows += [
+            Notification(
+                recipient=address,
+                user_id=user_id,
+                kind=kind,
+                payload=payload,
+                key=row_key(key, address),
+                status=NotificationStatus.PENDING,
+            )
+            for address, user_id in sorted(by_address.items())
+        ]
+    kind_named(kind)  # a kind that is not registered fails here, not in the worker
+    keys = [row.key for row in rows]
+    written = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    rows = [row for row in rows if row.key not in written]
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(
+        Notification.objects.filter(
+            key__in=[row.key for row in rows], status=NotificationStatus.PENDING, attempts=0
+        ).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: enqueue(ids))
+    return len(rows)
 
 
 def notification_queue(

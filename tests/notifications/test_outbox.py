@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from notifications import renderers
 from notifications.models import Notification, NotificationStatus
-from notifications.services import emails_queue, notification_queue, notifications_retry
+from notifications.services import (
+    emails_queue,
+    notification_queue,
+    notifications_retry,
+    scheduled_emails_queue,
+)
 from notifications.tasks import MAX_ATTEMPTS, backoff, resend_unsent, send_notification
 from tests.factories import UserFactory
 
@@ -262,17 +267,17 @@ def test_an_address_given_twice_gets_one_email(greeting_kind, run_outbox):
     assert len(mail.outbox) == 1
 
 
-def test_a_keyed_email_is_written_once_however_often_its_task_runs(greeting_kind, run_outbox):
-    for _ in range(2):
+def test_a_scheduled_email_is_written_once_however_often_its_task_runs(greeting_kind, run_outbox):
+    long_address = "a" * 200 + "@example.org"  # the key stays short whatever the address
+    emails = [
+        ("tests.greeting:2026-12-02", {"name": "Ada"}, [(None, "a@example.org")]),
+        ("tests.greeting:2026-12-02", {"name": "Ada"}, [(None, long_address)]),
+    ]
+    for written in (2, 0):
         with run_outbox():
-            emails_queue(
-                kind=greeting_kind,
-                payload={"name": "Ada"},
-                recipients=[(None, "a@example.org"), (None, "b@example.org")],
-                key="tests.greeting:2026-12-02",
-            )
+            assert scheduled_emails_queue(kind=greeting_kind, emails=emails) == written
     assert Notification.objects.count() == 2
-    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", long_address]
 
 
 def test_a_row_queued_before_kinds_existed_is_still_sent_as_text():
