@@ -20,7 +20,7 @@ from appeals.assignment import appeals_mark_overdue
 from appeals.models import Appeal
 from incidents import services
 from incidents.case_models import CaseStudent
-from notifications.models import Notification
+from notifications.models import Notice, Notification
 from tests.factories import user_with_role
 from tests.incidents.conftest import draft
 from tests.incidents.review.conftest import file_case, manual_case, reopen_case
@@ -345,6 +345,11 @@ def test_each_decision_carries_its_reason_and_the_last_one_tells_every_ssids_out
         assert "No attendance record." in part
         assert second.student.ssid not in part  # only what was decided now
     _assert_no_names(decision, submitted_students)
+    # The in-app notice beside it spells the team as the email does.
+    assert Notice.objects.get(recipient=lea_coordinator, text__startswith="Appeal").text == (
+        f"Appeal decision on STAIRS case {case.number}: "
+        f"SSID {first.student.ssid} rejected by CalTAC."
+    )
     mail.outbox.clear()
 
     with run_outbox():
