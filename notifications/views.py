@@ -69,7 +69,11 @@ def email_settings(request: HttpRequest) -> HttpResponse:
     """The person's choice of an email for each note and decision, or one a day."""
     preference = EmailPreference.objects.filter(user_id=request.user.pk).first()
     current = DAILY if preference and preference.daily_digest else IMMEDIATE
-    form = EmailSettingsForm(request.POST or None, initial={"delivery": current})
+    # A POST with no field at all is still an answer to check (``request.POST or None`` would
+    # take it for a first visit and show no message).
+    form = EmailSettingsForm(
+        request.POST if request.method == "POST" else None, initial={"delivery": current}
+    )
     if request.method == "POST" and form.is_valid():
         daily = form.cleaned_data["delivery"] == DAILY
         email_preference_set(user=request.user, daily_digest=daily)
