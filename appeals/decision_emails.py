@@ -50,16 +50,11 @@ def queue_decision_emails(outcomes: list[Outcome]) -> None:
         _notice_decisions(case, case_outcomes, [pk for pk, _ in people])
 
 
-def _phrase(status: str) -> str:
-    """A status inside a sentence: "approved", "rejected by CalTAC" (the team's name kept as
-    it is spelled, not lowered to "caltac")."""
-    label = str(AppealStatus(status).label)
-    return label[:1].lower() + label[1:]
-
-
 def _notice_decisions(case: models.Model, outcomes: list[Outcome], user_ids: list[int]) -> None:
     """The in-app notice beside the decision email: one per case and recipient, SSIDs only."""
-    decided = "; ".join(f"SSID {o.appeal.student.ssid} {_phrase(o.status)}" for o in outcomes)
+    decided = "; ".join(
+        f"SSID {o.appeal.student.ssid} {AppealStatus(o.status).in_sentence}" for o in outcomes
+    )
     notices_create(
         recipients=user_ids,
         text=f"Appeal decision on STAIRS case {case.number}: {decided}.",  # type: ignore[attr-defined]
@@ -98,7 +93,7 @@ def decision_context(payload: Mapping[str, Any]) -> dict[str, Any]:
                 "ssid": appeal.student.ssid,
                 "appeal": appeal.type_label,
                 "status": AppealStatus(appeal.status).label,
-                "status_phrase": _phrase(appeal.status),
+                "status_phrase": AppealStatus(appeal.status).in_sentence,
                 "reason": appeal.decision_reason,
                 "decided_at": appeal.decided_at,
             }

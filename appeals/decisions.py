@@ -161,7 +161,7 @@ def appeal_claim(*, appeal: Appeal, actor: User) -> Appeal:
     appeal = _lock_one(appeal)
     if not appeal.is_open:
         raise ValidationError(
-            f"This appeal is {AppealStatus(appeal.status).label.lower()}, so there is nothing "
+            f"This appeal is {AppealStatus(appeal.status).in_sentence}, so there is nothing "
             "left to review."
         )
     _require_reviewer(appeal, actor)
@@ -207,8 +207,8 @@ def _decide(
     """Move a locked appeal to a decision and write its timeline row."""
     if not transitions.allows(appeal.status, to_status):
         raise ValidationError(
-            f"An appeal that is {AppealStatus(appeal.status).label.lower()} cannot become "
-            f"{AppealStatus(to_status).label.lower()}."
+            f"An appeal that is {AppealStatus(appeal.status).in_sentence} cannot become "
+            f"{AppealStatus(to_status).in_sentence}."
         )
     from_status = appeal.status
     appeal.status = to_status
@@ -414,8 +414,9 @@ def appeal_approve(
     outcome = _approve_locked(
         appeal, actor=actor, reason=reason, choice_code=choice, now=timezone.now()
     )
-    _changed([appeal], actor)
+    # The decision's email first, then the case follows (its "processed" email, N-2).
     queue_decision_emails([outcome])
+    _changed([appeal], actor)
     return outcome
 
 
@@ -428,8 +429,9 @@ def appeal_reject(*, appeal: Appeal, actor: User, reason: str) -> Outcome:
     """
     appeal = _lock_one(appeal)
     outcome = _reject_locked(appeal, actor=actor, reason=reason, now=timezone.now())
-    _changed([appeal], actor)
+    # The decision's email first, then the case follows (its "processed" email, N-2).
     queue_decision_emails([outcome])
+    _changed([appeal], actor)
     return outcome
 
 
@@ -450,8 +452,8 @@ def appeal_reject_by_system(*, appeal: Appeal, reason: str) -> Appeal:
         reason=reason.strip(),
         now=now,
     )
-    _changed([appeal], None)
     queue_decision_emails([Outcome(appeal, appeal.status, reason.strip())])
+    _changed([appeal], None)
     return appeal
 
 
@@ -576,6 +578,6 @@ def appeals_decide_bulk(
             result.skipped.append((appeal, " ".join(error.messages)))
             continue
         result.outcomes.append(outcome)
-    _changed([outcome.appeal for outcome in result.outcomes], actor)
     queue_decision_emails(result.outcomes)
+    _changed([outcome.appeal for outcome in result.outcomes], actor)
     return result

@@ -157,8 +157,8 @@ def _withdraw(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
     to_status = AppealStatus.WITHDRAWN
     if not transitions.allows(appeal.status, to_status):
         raise ValidationError(
-            f"An appeal that is {AppealStatus(appeal.status).label.lower()} cannot become "
-            f"{AppealStatus(to_status).label.lower()}."
+            f"An appeal that is {AppealStatus(appeal.status).in_sentence} cannot become "
+            f"{AppealStatus(to_status).in_sentence}."
         )
     from_status = appeal.status
     appeal.status = to_status

@@ -122,7 +122,7 @@ def is_open(status: str) -> bool:
 
 def refusal(action: Action, status: str) -> str:
     """Why ``action`` cannot be taken on an appeal in ``status``: one sentence for people."""
-    label = AppealStatus(status).label.lower()
+    label = AppealStatus(status).in_sentence
     what = {
         Action.PREAPPROVE: "approved for filing: only an appeal pending approval is",
         Action.APPROVE: (

@@ -107,8 +107,8 @@ def _move(case: Case, to_status: str) -> str:
     """Set the status along the transition table; returns the status it came from."""
     if not transitions.allows(case.status, to_status):
         raise ValidationError(
-            f"A case that is {CaseStatus(case.status).label.lower()} cannot become "
-            f"{CaseStatus(to_status).label.lower()}."
+            f"A case that is {CaseStatus(case.status).in_sentence} cannot become "
+            f"{CaseStatus(to_status).in_sentence}."
         )
     from_status = case.status
     case.status = to_status
@@ -480,7 +480,7 @@ def case_withdraw(*, case: Case, actor: User, reason: str) -> Case:
     case = _locked(case)
     if case.status not in transitions.WITHDRAWABLE:
         raise ValidationError(
-            f"A case that is {CaseStatus(case.status).label.lower()} cannot be withdrawn."
+            f"A case that is {CaseStatus(case.status).in_sentence} cannot be withdrawn."
         )
     _require_filer(actor, case)
     reason = reason.strip()

@@ -36,6 +36,12 @@ class Code(StrEnum):
     def short_label(self) -> str:
         return self._short_label
 
+    @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence: its first letter lowered, names kept as they are
+        spelled ("rejected by CalTAC", "pending CDE approval")."""
+        return self._label[:1].lower() + self._label[1:]
+
     @classmethod
     def choices(cls) -> list[tuple[str, tuple[str, str]]]:
         """The argument of Django's functional `TextChoices(name, ...)`."""

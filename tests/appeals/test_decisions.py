@@ -129,7 +129,7 @@ def test_a_rejection_needs_a_reason_and_keeps_it(reopen_case, caltac_agent):
         "Not an accident.",
     )
     # A decision is final: neither approve nor reject again.
-    with pytest.raises(ValidationError, match="rejected by caltac"):
+    with pytest.raises(ValidationError, match="rejected by CalTAC"):
         decisions.appeal_approve(appeal=appeal, actor=caltac_agent)
 
 
