@@ -19,6 +19,9 @@ HEIGHT: Final = 260
 _LEFT: Final = 40  # room for the value axis' labels
 _BOTTOM: Final = 36  # room for the category labels
 _TOP: Final = 12
+# At most this many category labels under the bars (about 80 px each); with more bars every
+# second or third is labelled, and the table beside the chart names them all.
+MAX_LABELS: Final = 8
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Bar:
     label_x: float
     top: float  # where the total is written, above the bar
     segments: list[Segment]
+    labelled: bool = True  # its category written under it (see MAX_LABELS)
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,9 @@ class StackedBars:
     height: int = HEIGHT
     plot_left: int = _LEFT
     plot_bottom: float = HEIGHT - _BOTTOM
-    show_total: bool = True  # False for a share, whose "total" is no sum of anything
+    # False for a share, whose "total" is no sum of anything, and for a single series, whose
+    # total would only repeat it.
+    show_total: bool = True
     unit: str = ""  # written after each value: "%" for a share
 
     @property
@@ -122,6 +128,7 @@ def stacked_bars(
     plot_width = WIDTH - _LEFT - 8
     slot = plot_width / max(len(rows), 1)
     bar_width = slot * 0.6
+    every = -(-len(rows) // MAX_LABELS)  # the ceiling: 14 days, every second one labelled
     bars = []
     for i, row in enumerate(rows):
         x = _LEFT + i * slot + (slot - bar_width) / 2
@@ -151,6 +158,7 @@ def stacked_bars(
                 round(x + bar_width / 2, 1),
                 round(y, 1),
                 segments,
+                labelled=(len(rows) - 1 - i) % every == 0,  # the latest always
             )
         )
     ticks = [
@@ -164,6 +172,6 @@ def stacked_bars(
         rows=rows,
         bars=bars,
         ticks=ticks,
-        show_total=show_total,
+        show_total=show_total and len(coloured) > 1,
         unit=unit,
     )
