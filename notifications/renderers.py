@@ -42,16 +42,10 @@ class EmailKind:
 
 
 @dataclass(frozen=True)
-class Parts:
-    """One email's subject and its two bodies, before the shared layout."""
-
-    subject: str
-    text: str
-    html: str
-
-
-@dataclass(frozen=True)
 class RenderedEmail:
+    """One email's subject and its two bodies: a kind's own parts (``parts``), or the whole
+    email in the shared layout (``render``)."""
+
     subject: str
     text: str
     html: str
@@ -83,12 +77,12 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def parts(kind: str, payload: Mapping[str, Any]) -> Parts:
+def parts(kind: str, payload: Mapping[str, Any]) -> RenderedEmail:
     """The kind's subject and bodies for this payload; raises NotificationNotNeeded."""
     email_kind = kind_named(kind)
     context = {**_common(), **email_kind.context(payload)}
     subject = render_to_string(f"{email_kind.template}_subject.txt", context)
-    return Parts(
+    return RenderedEmail(
         # One line, whatever the template's layout: a header cannot hold a newline.
         subject=" ".join(subject.split())[:200],
         text=render_to_string(f"{email_kind.template}.txt", context).strip(),
@@ -96,7 +90,7 @@ def parts(kind: str, payload: Mapping[str, Any]) -> Parts:
     )
 
 
-def wrap(email: Parts) -> RenderedEmail:
+def wrap(email: RenderedEmail) -> RenderedEmail:
     """The shared layout around the parts: the same frame for every email STAIRS sends."""
     # ``html`` was written by the kind's own template, which escaped what it put in.
     context = {**_common(), "subject": email.subject, "text": email.text, "html": email.html}

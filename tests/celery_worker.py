@@ -103,3 +103,16 @@ def broker(url: str) -> Iterator[None]:
     finally:
         app.conf.broker_write_url = previous
         reset()
+
+
+def wait_until_sent(row, worker: subprocess.Popen, seconds: float = 60) -> None:
+    """Wait for the worker to mark the outbox ``row`` sent; fail with its output if it dies
+    or takes longer than ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        row.refresh_from_db()
+        if row.status == "SENT":
+            return
+        assert worker.poll() is None, worker.stdout.read()
+        time.sleep(0.25)
+    raise AssertionError(f"the worker did not send notification {row.pk} in {seconds:.0f} s")

@@ -42,6 +42,14 @@ def _submit_with(actor, school, students, run_outbox, incident_code, **kwargs):
         return services.case_submit(case=case, actor=actor)
 
 
+def _away_colleague(reviewer, role: str, email: str):
+    """A colleague of ``reviewer``'s team, marked away (no team emails while away)."""
+    away = user_with_role(role, reviewer.grants.get().organization, email=email)
+    away.away_since = timezone.now()
+    away.save(update_fields=["away_since"])
+    return away
+
+
 def test_a_site_coordinators_case_emails_them_and_the_lea_coordinator(
     lea_coordinator, colleague, tree, windows, submitted_students, run_outbox
 ):
@@ -246,11 +254,7 @@ def test_a_note_on_a_case_for_cde_reaches_its_available_team_until_one_is_involv
 ):
     # rule N-3: CDE hears of notes on cases involving its approval: the whole available team
     # while nobody at CDE holds the appeal, then only the reviewer involved.
-    away = user_with_role(
-        Role.CDE_REVIEWER, cde_reviewer.grants.get().organization, email="al@cde.example.org"
-    )
-    away.away_since = timezone.now()
-    away.save(update_fields=["away_since"])
+    _away_colleague(cde_reviewer, Role.CDE_REVIEWER, "al@cde.example.org")
     mail.outbox.clear()
     with run_outbox():
         services.case_note_add(case=manual_case, actor=lea_coordinator, body="Seating chart.")
@@ -404,11 +408,7 @@ def test_a_bulk_decision_sends_one_email_per_case_and_recipient(
 def test_the_overdue_alert_goes_to_the_teams_available_members(
     reopen_case, caltac_agent, caltac_colleague, cde_reviewer, run_outbox
 ):
-    away = user_with_role(
-        Role.CALTAC_AGENT, caltac_agent.grants.get().organization, email="out@caltac.example.org"
-    )
-    away.away_since = timezone.now()
-    away.save(update_fields=["away_since"])
+    _away_colleague(caltac_agent, Role.CALTAC_AGENT, "out@caltac.example.org")
     mail.outbox.clear()
     with run_outbox():
         counts = appeals_mark_overdue(now=timezone.now() + timedelta(days=30))

@@ -4,7 +4,6 @@ once. Redis here is a private server the test stops and starts; the shared one s
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from email import message_from_string
 from pathlib import Path
@@ -15,7 +14,7 @@ import time_machine
 from incidents import services
 from notifications.models import Notification, NotificationStatus
 from notifications.tasks import resend_unsent
-from tests.celery_worker import PrivateRedis, broker, start_worker, stop
+from tests.celery_worker import PrivateRedis, broker, start_worker, stop, wait_until_sent
 from tests.e2e.conftest import reference_catalogs  # noqa: F401  (the catalogs after a flush)
 from tests.incidents.conftest import FILING_MOMENT, draft
 
@@ -58,14 +57,7 @@ def test_a_case_submitted_while_redis_is_down_is_saved_and_emailed_once_it_is_ba
             # A minute on, beat's resend task finds the row and hands it to the worker.
             with time_machine.travel(FILING_MOMENT + timedelta(minutes=2), tick=False):
                 assert resend_unsent() == 1
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                row.refresh_from_db()
-                if row.status == NotificationStatus.SENT:
-                    break
-                assert worker.poll() is None, worker.stdout.read()
-                time.sleep(0.25)
-            assert row.status == NotificationStatus.SENT, "the worker did not send in 60 s"
+            wait_until_sent(row, worker)
             # Nothing is left to resend, so the email goes once.
             with time_machine.travel(FILING_MOMENT + timedelta(minutes=3), tick=False):
                 assert resend_unsent() == 0

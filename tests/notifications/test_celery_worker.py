@@ -1,7 +1,5 @@
 """A real Celery worker on the local Redis sends an outbox row written in PostgreSQL."""
 
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -10,9 +8,9 @@ from django.db import transaction
 
 from accounts.emails import role_notice_queue
 from accounts.models import Role
-from notifications.models import Notification, NotificationStatus
+from notifications.models import Notification
 from stairs_site.celery import app
-from tests.celery_worker import start_worker
+from tests.celery_worker import start_worker, stop, wait_until_sent
 from tests.factories import LeaFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,14 +33,7 @@ def test_worker_sends_a_queued_notification_end_to_end(tmp_path):
                 organization=lea,
                 site_url="https://stairs.example.org",
             )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            notification.refresh_from_db()
-            if notification.status == NotificationStatus.SENT:
-                break
-            assert worker.poll() is None, worker.stdout.read()
-            time.sleep(0.25)
-        assert notification.status == NotificationStatus.SENT, "the worker did not send in 60 s"
+        wait_until_sent(notification, worker)
         assert notification.sent_at is not None
         sent = "".join(p.read_text() for p in tmp_path.iterdir())
         # Written by the worker from the kind's templates: subject, text and HTML.
@@ -50,9 +41,5 @@ def test_worker_sends_a_queued_notification_end_to_end(tmp_path):
         assert "alice@alder.example.org" in sent
         assert "text/html" in sent
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop(worker)
     assert Notification.objects.filter(pk=notification.pk, attempts=1).exists()
