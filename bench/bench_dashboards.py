@@ -1,0 +1,306 @@
+"""Benchmark of the start pages at state scale (issue 10, "Speed and reliability"): "/" for each
+persona, the coordinators' "MyTOMS at a Glance" (incidents/dashboard.py) and the reviewers'
+dashboard (incidents/reviewer_dashboard.py), and the notices list, through a real gunicorn.
+
+    python bench/bench_dashboards.py             # measure, update "Dashboards at state scale"
+                                                 # in bench/RESULTS.md; exit 1 on a missed target
+    python bench/bench_dashboards.py --no-write --runs 30 --explain
+
+Data: the bench database (stairs_bench: 1,000,000 students, 150,000 cases, about 410,000
+appeals; bench/generate.py, generate_cases.py) with CDE's announcements, the cases' notes and
+the users' notices (bench/dashboard_population.py, written first if missing or stale).
+Pages: gunicorn with 2 sync workers on production's settings (DEBUG off; bench/live.py), each
+user signed in through the sign-in form, each page ``--runs`` times after WARMUP rounds, pages
+interleaved, with the bare-Django baseline (one indexed query) in the same rounds; each
+request's query count from the server's query log. The query count of a page must be the same
+in every round and for the big LEA's coordinator (14,000 cases) as for a site coordinator (one
+school): a count that grows with the data is a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import dashboard_population, generate, generate_cases  # noqa: E402
+from bench.bench_filing import BENCH_PASSWORD, WARMUP, Page, _contains, _rounds  # noqa: E402
+from bench.bench_review import CALTAC_AGENT, vacuum  # noqa: E402
+from bench.explain import explain_pages, plan_summary  # noqa: E402
+from bench.live import BenchFailure, LiveServer  # noqa: E402
+from bench.population import CDE_REVIEWER, LEA_COORDINATOR, SITE_COORDINATOR  # noqa: E402
+from bench.results import (  # noqa: E402
+    bench_database_url,
+    configure,
+    cpu_model,
+    server_facts,
+    write_section,
+)
+
+SECTION = "## Dashboards at state scale"
+PAGE_TARGET_MS = 50.0
+RUNS = 30
+PERSONAS = {
+    "LEA coordinator": LEA_COORDINATOR,
+    "site coordinator": SITE_COORDINATOR,
+    "CDE reviewer": CDE_REVIEWER,
+    "CalTAC agent": CALTAC_AGENT,
+}
+COORDINATORS = ("LEA coordinator", "site coordinator")
+DASHBOARD_MARK = {
+    "LEA coordinator": 'id="counts-heading"',
+    "site coordinator": 'id="counts-heading"',
+    "CDE reviewer": 'id="queues-heading"',
+    "CalTAC agent": 'id="queues-heading"',
+}
+# The table each page's EXPLAIN looks at: the cases for a coordinator, the appeals for a
+# reviewer, the notices for the list.
+TOUCHING = {"coordinator": "incidents_case", "reviewer": "appeals_appeal", "notices": "notice"}
+
+FINDINGS = ""
+
+
+def users() -> dict[str, Any]:
+    """The four users whose pages are timed, with a password the sign-in form accepts."""
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+
+    found = {persona: User.objects.get(email=email) for persona, email in PERSONAS.items()}
+    User.objects.filter(pk__in=[u.pk for u in found.values()]).update(
+        password=make_password(BENCH_PASSWORD), away_since=None
+    )
+    return {persona: User.objects.get(pk=user.pk) for persona, user in found.items()}
+
+
+def scopes(people: dict[str, Any]) -> dict[str, str]:
+    """What each persona's start page summarises: its cases or its team's open appeals, and
+    its notices."""
+    from appeals.models import Appeal
+    from incidents.queries import cases_for
+    from notifications.models import Notice
+
+    found = {}
+    for persona, user in people.items():
+        notices = Notice.objects.filter(recipient=user)
+        unread = notices.filter(read_at__isnull=True).count()
+        mine = f"{notices.count():,} notices, {unread:,} unread"
+        if persona in COORDINATORS:
+            found[persona] = f"{cases_for(user).count():,} cases, {mine}"
+        else:
+            team = "CDE" if persona == "CDE reviewer" else "CALTAC"
+            open_ = Appeal.objects.filter(
+                reviewer=team, status__in=["PENDING", "PENDING_APPROVAL"]
+            ).count()
+            found[persona] = f"{open_:,} open {team.replace('CALTAC', 'CalTAC')} appeals, {mine}"
+    return found
+
+
+def plan_pages(people: dict[str, Any]) -> list[Page]:
+    from django.urls import reverse
+
+    from students.models import Student
+
+    ssid = Student.objects.order_by("pk").values_list("ssid", flat=True).first()
+    pages = [Page("", "bare Django: one indexed query", f"/bench/baseline/{ssid}/")]
+    for persona in people:
+        pages.append(Page(persona, "start page /", "/", check=_contains(DASHBOARD_MARK[persona])))
+    notices = reverse("notifications:list")
+    for persona in people:
+        pages.append(Page(persona, "notices, first page", notices, check=_contains("Notices")))
+    return pages
+
+
+def measure(pages: list[Page], people: dict[str, Any], runs: int) -> None:
+    with LiveServer(bench_database_url()) as server:
+        clients = {"": server.client()}
+        for persona, user in people.items():
+            clients[persona] = server.client()
+            clients[persona].sign_in(user.email, BENCH_PASSWORD)
+        _rounds(server, clients, pages, runs)
+        logged = server.queries()
+    for page in pages:
+        counts = [logged[r] for r in page.request_ids if r in logged]
+        if not counts:
+            raise BenchFailure(f"{page.label}: no query log (the server's middleware is off?)")
+        page.queries = min(c for c, _ in counts)
+        page.db_ms = [ms for _, ms in counts]
+        varying = sorted({c for c, _ in counts})
+        page.note = "" if len(varying) == 1 else f"queries varied: {varying}"
+
+
+def explain(pages: list[Page], people: dict[str, Any]) -> dict:
+    found = {}
+    for kind, table in TOUCHING.items():
+        chosen = [
+            p
+            for p in pages
+            if p.persona
+            and (
+                (kind == "notices" and p.label.startswith("notices"))
+                or (kind == "coordinator" and p.path == "/" and p.persona in COORDINATORS)
+                or (kind == "reviewer" and p.path == "/" and p.persona not in COORDINATORS)
+            )
+        ]
+        found.update(explain_pages(chosen, people, touching=table))
+    return found
+
+
+def profile(people: dict[str, Any], persona: str, rounds: int = 20) -> str:
+    """Where the start page's time goes in this process (Django's test Client): the database,
+    and the cumulative top of a cProfile, as text."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.test import Client
+
+    client = Client()
+    client.force_login(people[persona])
+    client.get("/")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(rounds):
+        client.get("/")
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    return out.getvalue()
+
+
+def _cell(page: Page | None) -> str:
+    if page is None:
+        return ""
+    return f"{page.p50:.0f} / {page.p95:.0f} ({page.queries} q)"
+
+
+def report(
+    pages: list[Page],
+    scope: dict[str, str],
+    data: dict[str, int],
+    anchor: Any,
+    counts: Any,
+    runs: int,
+    explained: dict,
+    load: list[float],
+) -> tuple[str, bool]:
+    timed = [p for p in pages if p.persona]
+    baseline = next(p for p in pages if not p.persona)
+    worst = max(timed, key=lambda p: p.p95)
+    over = [p for p in timed if p.p95 > PAGE_TARGET_MS]
+    varying = [p for p in timed if p.note]
+    coordinator_counts = {p.queries for p in timed if p.path == "/" and p.persona in COORDINATORS}
+    reviewer_counts = {p.queries for p in timed if p.path == "/" and p.persona not in COORDINATORS}
+    notice_counts = {p.queries for p in timed if p.path != "/"}
+    constant = not varying and all(
+        len(c) == 1 for c in (coordinator_counts, reviewer_counts, notice_counts)
+    )
+    ok = not over and constant
+    lines = [
+        SECTION,
+        "",
+        f"- **Start pages and notices p95 <= {PAGE_TARGET_MS:.0f} ms: "
+        f"{'met' if not over else 'NOT met'}** ({len(timed) - len(over)} of {len(timed)}); the "
+        f"slowest is {worst.label} for the {worst.persona}, {worst.p95:.0f} ms p95 (bare-Django "
+        f"baseline {baseline.p95:.0f} ms p95 in the same rounds).",
+        f"- **Constant query count: {'met' if constant else 'NOT met'}**: the coordinators' "
+        f"dashboard {', '.join(map(str, sorted(coordinator_counts)))} queries for the big LEA "
+        "and for one school, the reviewers' "
+        f"{', '.join(map(str, sorted(reviewer_counts)))} for CDE and CalTAC, the notices list "
+        f"{', '.join(map(str, sorted(notice_counts)))}; the same in every round"
+        + (
+            ""
+            if not varying
+            else " except " + "; ".join(f"{p.label}, {p.persona}: {p.note}" for p in varying)
+        )
+        + ".",
+        f"- Scale: {counts.cases:,} cases, {counts.case_students:,} case students, "
+        f"{counts.appeals:,} appeals (bench/generate_cases.py); {data['announcements']} "
+        f"announcements, {data['notes']:,} case notes, {data['notices']:,} notices "
+        f"(bench/dashboard_population.py, anchored on {anchor}).",
+        "- Users: " + "; ".join(f"{k} ({v})" for k, v in scope.items()) + ".",
+        "- Through gunicorn (2 sync workers, production settings, DEBUG off), signed in through "
+        f"the sign-in form; each page {runs} times after {WARMUP} warm-up rounds, pages "
+        "interleaved; the server's real clock. Cells: median / p95 of the whole request in ms "
+        "(queries per request, from the server's query log).",
+        "",
+        "| page | " + " | ".join(PERSONAS) + " |",
+        "|---|" + "---:|" * len(PERSONAS),
+        f"| {baseline.label} | {_cell(baseline)} | (same) | (same) | (same) |",
+    ]
+    by_key = {(p.persona, p.label): p for p in timed}
+    for label in dict.fromkeys(p.label for p in timed):
+        cells = [_cell(by_key.get((persona, label))) for persona in PERSONAS]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Time in the database (median of the runs): "
+        + "; ".join(
+            f"{p.label}, {p.persona}: {statistics.median(p.db_ms):.1f} of {p.p50:.0f} ms"
+            for p in timed
+        )
+        + ".",
+    ]
+    if explained:
+        lines += ["", "EXPLAIN ANALYZE of the slowest query of each page, after the runs:", ""]
+        for (persona, label), (ms, plan, _) in explained.items():
+            lines.append(f"- {label}, {persona}: {ms:.1f} ms ({plan_summary(plan)}).")
+    if FINDINGS:
+        lines += ["", FINDINGS]
+    lines += [
+        "",
+        f"- Machine: {cpu_model()}, {os.cpu_count()} cores; {server_facts()}; "
+        f"Python {platform.python_version()} on {platform.system()}. Load average (1 min) at "
+        "the start and the end: " + ", ".join(f"{x:.1f}" for x in load) + ".",
+        f"- Date: {datetime.now().date().isoformat()}.",
+        "- Re-run: `python bench/bench_dashboards.py` (or `make bench`); `--no-write` measures "
+        "without updating this file, `--explain` prints the plans, `--profile PERSONA` a "
+        "profile of that persona's start page in process.",
+    ]
+    return "\n".join(lines) + "\n", ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    parser.add_argument("--runs", type=int, default=RUNS, help="default %(default)s")
+    parser.add_argument("--explain", action="store_true", help="print the plans in full")
+    parser.add_argument("--profile", choices=list(PERSONAS), help="profile one start page")
+    args = parser.parse_args()
+
+    url = bench_database_url()
+    os.environ["TESTING"] = "false"  # production's password hashers, as the server checks
+    generate.ensure_dataset(url)
+    cases = generate_cases.ensure_cases(url)
+    data, anchor = dashboard_population.ensure(url)
+    vacuum(url)
+    configure(url)
+    people = users()
+    if args.profile:
+        print(profile(people, args.profile))
+        return 0
+    load = [os.getloadavg()[0]]
+    pages = plan_pages(people)
+    measure(pages, people, args.runs)
+    load.append(os.getloadavg()[0])
+    explained = explain(pages, people)
+    if args.explain:
+        for (persona, label), (ms, plan, sql) in explained.items():
+            print(f"### {persona}, {label}: {ms:.1f} ms\n{sql}\n{plan}\n")
+    section, ok = report(pages, scopes(people), data, anchor, cases, args.runs, explained, load)
+    print(section)
+    if not args.no_write:
+        write_section(SECTION, section)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
