@@ -41,6 +41,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -545,7 +546,11 @@ def main() -> int:
     parser.add_argument("--drain", type=float, default=DRAIN_S, help="seconds, at most")
     args = parser.parse_args()
 
+    import logging
+
     from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # a line per connection otherwise
 
     url = bench_database_url()
     redis_url = f"redis://127.0.0.1:6379/{NOTIFY_REDIS_DB}"
@@ -587,7 +592,7 @@ def main() -> int:
         facts = {
             "cases": len(plans),
             "site": sum(p.site for p in plans),
-            "leas": len({p.school.parent_id for p in plans}),
+            "leas": len({p.school.parent_id for p in plans if not p.site}),
             "appeals": Appeal.objects.filter(case__in=[p.case.pk for p in plans]).count(),
             "pace": (f"at {args.rate:g} per second" if args.rate else "back to back, one process"),
             "submit_s": submit_s,
@@ -618,6 +623,7 @@ def main() -> int:
     print(section)
     if not ok:
         print(celery.log("worker"))
+    shutil.rmtree(celery.dir, ignore_errors=True)
     if not args.no_write:
         write_section(SECTION, section)
     return 0 if ok else 1
