@@ -9,14 +9,15 @@ bench database on top of the generated cases (bench/generate_cases.py).
   for 3 to 8 weeks, to everyone or one audience in turn: 5 to 6 in effect on any day, 2 or 3
   of them for a given user, as CDE would post them.
 - Notes: 8% of the submitted cases have a thread of 1 to 3 notes, written between the case's
-  submission and the anchor day; the authors alternate between the case's people (its filer;
-  on the site coordinator's school, the site coordinator too) and a reviewer of the case's
-  team. About 27,000 notes state-wide, 2,700 on the big LEA, about 10% in the last week.
+  submission and the anchor day (60% of the cases of the site coordinator's school); the
+  authors alternate between a reviewer of the case's team and the case's people (its filer;
+  on the site coordinator's school, the site coordinator too). About 23,000 notes state-wide,
+  2,300 on the big LEA, a fifth of them in the last week.
 - Notices, as the services write them (incidents/case_emails.py, appeals/assignment.py): one
-  per note to the case's filer and earlier note authors except its author ("STAIRS case N has a
-  new note."), and to each reviewer one "now overdue" notice a business day over the last 60
-  days. Older than a week, 90% are read; newer, 30%. A few hundred to about a thousand per busy
-  coordinator, 40 to 150 per other filer, about 45 per reviewer.
+  per note to the case's people and earlier note authors except its author ("STAIRS case N has
+  a new note."), and to each reviewer one "now overdue" notice a business day over the last 60
+  days. Older than a week, 90% are read; newer, 30%. About 1,400 for the big LEA's
+  coordinator, tens to a few hundred per other filer, 80 to 200 per reviewer.
 
 Timestamps run up to the start of the anchor day (Pacific), the day the data was written: the
 dashboards read the real clock ("notes in the last 7 days"), so a dataset older than
@@ -47,10 +48,11 @@ from bench.generate import _copy, bench_url  # noqa: E402
 from bench.population import BIG_LEA_ID  # noqa: E402
 from students.dates import PACIFIC  # noqa: E402
 
-VERSION = 1
+VERSION = 2
 SEED = 20261202
 MAX_AGE_DAYS = 3
 NOTED_SHARE = 0.08
+SITE_NOTED_SHARE = 0.6  # the site coordinator's school: notices for its coordinator too
 SITE_COORDINATOR_ID = 2  # bench/generate.py _write_users
 OVERDUE_NOTICE_DAYS = 60
 READ_OLD, READ_NEW = 0.9, 0.3
@@ -110,7 +112,8 @@ def notes_and_notices(
     end = anchor_moment(anchor)
     notes, notices = [], []
     for case_id, lea_id, school_id, filer, submitted, number, team in cases:
-        if rng.random() >= NOTED_SHARE or submitted >= end:
+        share = SITE_NOTED_SHARE if school_id == site_school else NOTED_SHARE
+        if rng.random() >= share or submitted >= end:
             continue
         people = [filer or filer_for(lea_id)]
         if school_id == site_school:
@@ -121,7 +124,7 @@ def notes_and_notices(
         for k, moment in enumerate(moments):
             author = reviewer if k % 2 == 0 else rng.choice(people)
             notes.append((case_id, author, rng.choice(NOTE_BODIES), moment))
-            for recipient in sorted(({people[0]} | authors_so_far) - {author}):
+            for recipient in sorted((set(people) | authors_so_far) - {author}):
                 notices.append(
                     _notice(
                         rng,

@@ -8,8 +8,9 @@ INDEX blocks writes to the table while it builds: a second or two each at 150,00
 410,000 appeals. Each serves one read of incidents/dashboard.py or
 incidents/reviewer_dashboard.py:
 
-- case_lea_status_idx, case_school_status_idx: the coordinators' counts by status and the
-  weekly chart, index-only over the scope's cases (lea or school, program, status, submitted);
+- case_lea_status_idx, case_school_status_idx: the coordinators' counts by status, the weekly
+  chart and the scope's side of the notes' join, index-only over the scope's cases (lea or
+  school, program, status, submitted, and the id);
 - casenote_recent_idx: the to-do list's cases with new notes, from the week's notes;
 - appeal_lea_rejected_idx, appeal_school_rejected_idx: the to-do list's rejected appeals, the
   ten newest decisions read in order;
@@ -21,9 +22,11 @@ from django.db import migrations
 REJECTED = "('REJECTED_BY_CDE', 'REJECTED_BY_CALTAC', 'REJECTED_BY_SYSTEM')"
 
 INDEXES = {
-    "case_lea_status_idx": "incidents_case (lea_id, program, status, submitted_at)",
-    "case_school_status_idx": "incidents_case (school_id, program, status, submitted_at)",
-    "casenote_recent_idx": "incidents_casenote (created_at)",
+    "case_lea_status_idx": "incidents_case (lea_id, program, status, submitted_at) INCLUDE (id)",
+    "case_school_status_idx": (
+        "incidents_case (school_id, program, status, submitted_at) INCLUDE (id)"
+    ),
+    "casenote_recent_idx": "incidents_casenote (created_at) INCLUDE (case_id, author_id)",
     "appeal_lea_rejected_idx": (
         f"appeals_appeal (lea_id, program, decided_at DESC, id DESC) WHERE status IN {REJECTED}"
     ),
