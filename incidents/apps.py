@@ -18,6 +18,22 @@ class IncidentsConfig(AppConfig):
         appeals_changed.connect(case_follow_appeals, dispatch_uid="incidents.case_follow_appeals")
         # Score Status shows the student's recent STAIRS appeals (issue 9, item 9).
         register_section("score_status", "incidents.recent_appeals", recent_appeals_section)
+        # A coordinator's cached dashboard ends with any change to what it shows (issue 10).
+        from django.db.models.signals import post_delete, post_save
+
+        from appeals.models import Appeal
+        from incidents.case_models import Case, CaseNote
+        from incidents.dashboard_cache import case_changed, note_changed
+
+        for model, receiver in (
+            (Case, case_changed),
+            (Appeal, case_changed),
+            (CaseNote, note_changed),
+        ):
+            for name, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(
+                    receiver, sender=model, dispatch_uid=f"dashboard.{model.__name__}.{name}"
+                )
         # The case emails, written by the outbox worker from their templates (issue 10).
         for kind in KINDS:
             register_kind(kind)

@@ -138,9 +138,12 @@ def _chart(cases: QuerySet[Case], today: date) -> charts.StackedBars:
     )
 
 
-def dashboard_for(user: User, *, now: datetime | None = None) -> Dashboard:
+def dashboard_for(
+    user: User, *, now: datetime | None = None, announcements: list[Announcement] | None = None
+) -> Dashboard:
     """Everything the coordinator's dashboard shows, scoped like Search STAIRS (``cases_for``):
-    an LEA role its LEA's cases of its program, a site role its school's."""
+    an LEA role its LEA's cases of its program, a site role its school's. ``announcements``:
+    those already read for this visit, not read again."""
     now = now or timezone.now()
     today = dates.local_date(now)
     visible = case_visibility(user)
@@ -221,7 +224,7 @@ def dashboard_for(user: User, *, now: datetime | None = None) -> Dashboard:
         .order_by("-decided_at", "-pk")[:TO_DO_LIST_LIMIT]
     )
     return Dashboard(
-        announcements=announcements_for(user, today),
+        announcements=announcements_for(user, today) if announcements is None else announcements,
         notice=notice,
         drafts=drafts,
         noted=noted,

@@ -10,13 +10,14 @@ from django.shortcuts import render
 
 from accounts import views as account_views
 from incidents import dashboard, reviewer_dashboard
+from incidents.dashboard_cache import glance_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     if dashboard.is_coordinator(request.user):
         context = account_views.home_context(request.user)
-        context["glance"] = dashboard.dashboard_for(request.user)
+        context["glance"] = glance_for(request.user)
         return render(request, "incidents/dashboard.html", context)
     if reviewer_dashboard.is_reviewer(request.user):
         context = account_views.home_context(request.user)

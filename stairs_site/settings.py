@@ -224,6 +224,21 @@ if not REDIS_URL and not env.bool("TASKS_IN_PROCESS", default=DEBUG):
         "REDIS_URL must be set when DEBUG is off. "
         "(For a local demo without Redis, set TASKS_IN_PROCESS=true.)"
     )
+# The shared cache: Redis, so that what one gunicorn worker caches another may use and a change
+# invalidates it for all. The test suite and the Redis-less quick start keep it in the process.
+if REDIS_URL and not env.bool("TESTING", default=False):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "stairs",
+        }
+    }
+# How long a coordinator's dashboard may be served from the cache; any change to a case, note or
+# appeal of its LEA or school ends it at once (incidents/dashboard_cache.py). 0: never cached.
+DASHBOARD_CACHE_SECONDS = env.int(
+    "DASHBOARD_CACHE_SECONDS", default=0 if env.bool("TESTING", default=False) else 300
+)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
