@@ -126,6 +126,7 @@ class Page:
     path: str
     params: dict[str, str] = field(default_factory=dict)
     check: Callable[[Any], str | None] | None = None  # a failure message, or None
+    before: Callable[[], None] | None = None  # run before each request, untimed
     target_ms: float = PAGE_TARGET_MS
     totals: list[float] = field(default_factory=list)
     request_ids: list[str] = field(default_factory=list)
@@ -292,6 +293,8 @@ def measure_pages(
 def _rounds(server, clients, pages: list[Page], runs: int, warmup: int = WARMUP) -> None:
     for round_ in range(warmup + runs):
         for page in pages:
+            if page.before:
+                page.before()
             timed = clients[page.persona].get(page.path, page.params)
             where = f"{page.persona or 'anonymous'}, {page.label} ({page.path})"
             if timed.status != 200:
