@@ -9,6 +9,7 @@ by the appeal's due moment."""
 from __future__ import annotations
 
 import importlib
+import threading
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
@@ -16,10 +17,11 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from appeals import decisions, tally, transitions
 from appeals.models import Appeal, DecisionTally
@@ -254,3 +256,51 @@ def test_the_backfill_counts_the_decisions_made_before_the_tally(
         }
     )
     assert _tally_per_team_day() == _old_grouped()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_reviewers_deciding_at_once_do_not_wait_on_each_other(caltac_agent, caltac_colleague):
+    """Each reviewer adds to a row of their own: while one reviewer's decision is uncommitted,
+    a colleague's is written at once; only the same reviewer's row would wait."""
+    now = timezone.now()
+
+    def decided(by) -> Appeal:
+        return Appeal(
+            reviewer=Reviewer.CALTAC,
+            status=AppealStatus.APPROVED,
+            decided_at=now,
+            due_at=now,
+            decided_by=by,
+        )
+
+    holding, release = threading.Event(), threading.Event()
+
+    def first_reviewer() -> None:
+        try:
+            with transaction.atomic():
+                tally.record([decided(caltac_agent)])
+                holding.set()
+                release.wait(30)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=first_reviewer)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            tally.record([decided(caltac_colleague)])
+        with pytest.raises(OperationalError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '200ms'")
+            tally.record([decided(caltac_agent)])
+    finally:
+        release.set()
+        thread.join(30)
+    day = dates.local_date(now)
+    assert _tally() == {
+        (Reviewer.CALTAC, day, caltac_agent.pk): (1, 1),
+        (Reviewer.CALTAC, day, caltac_colleague.pk): (1, 1),
+    }
