@@ -1,7 +1,8 @@
 """The per-day tally of decisions (appeals/tally.py, appeals.models.DecisionTally) behind the
 reviewers' dashboard: written by approve, reject, the system's rejection and the bulk decision,
 in their transaction; not by a claim, a release or a withdrawal; one statement per team, day and
-reviewer; a resubmission keeps the earlier decision counted; the backfill of appeals/0010.
+reviewer; two reviewers deciding at once do not wait on each other; a resubmission keeps the
+earlier decision counted; the backfill of appeals/0010.
 
 Rule A-2 (an appeal is processed within four business days of receipt): "on time" is decided
 by the appeal's due moment."""
