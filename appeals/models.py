@@ -332,10 +332,11 @@ class ClosureDay(models.Model):
 
 class DecisionTally(models.Model):
     """How many appeals a reviewer team decided on a Pacific day, and how many of them by their
-    due moment (A-2: four business days): the reviewers' dashboard's two charts read a few dozen
-    of these rows instead of counting the team's 100,000 decisions of eight weeks (issue 10,
-    "Speed"; bench/RESULTS.md). Written by the decision services of appeals/decisions.py in
-    their own transaction (appeals/tally.py); the decisions it counts are those of
+    due moment (A-2: four business days): the reviewers' dashboard's two charts sum the team's
+    rows of eight weeks (a few thousand at state scale, one per reviewer and day) instead of
+    counting its 100,000 decisions of those weeks (issue 10, "Speed"; bench/RESULTS.md).
+    Written by the decision services of appeals/decisions.py in their own transaction
+    (appeals/tally.py); the decisions it counts are those of
     ``incidents.review_queries.decided_appeals`` at the moment they are made.
 
     One row per team, day and reviewer (``decided_by``; none for the system's rejections), so

@@ -3,10 +3,11 @@ administrators and of CalTAC agents.
 
 A fixed number of queries whatever the number of appeals: the announcements, the closure days of
 the queue clock, one capped count per queue tab (review_queries' own counting), and one read of
-the team's tally of decisions per day over the chart's weeks (appeals.models.DecisionTally, a
-few dozen rows whatever the number of decisions), which gives both the decisions per day and
-the weekly share decided in time. The queues start from their definitions and the tally counts
-the decisions of ``review_queries.decided_appeals``, so a team sees its own appeals only.
+the team's tally of decisions over the chart's weeks (appeals.models.DecisionTally, summed in
+the database to a row per day: 56 rows whatever the number of decisions), which gives both the
+decisions per day and the weekly share decided in time. The queues start from their
+definitions; the tally counts the decisions of ``review_queries.decided_appeals`` under their
+team (reviewers see every appeal, ``queries.appeals_for``), so a team sees its own only.
 """
 
 from __future__ import annotations
