@@ -5,8 +5,9 @@ Every service follows the same steps (style.md): lock the rows (the cases first,
 appeals, always in id order, as `incidents.services.case_withdraw` does, so two services never
 wait on each other crosswise); check the move against appeals/transitions.py and the actor
 against the appeal (its reviewer team; never the person who filed the case); change; write the
-timeline row; send ``appeals_changed`` so incidents recomputes the case status in the same
-transaction; queue the decision email through the outbox (sent after commit).
+timeline row; add a decision to its day's tally (appeals/tally.py, the reviewers' charts); send
+``appeals_changed`` so incidents recomputes the case status in the same transaction; queue the
+decision email through the outbox (sent after commit).
 
 A refusal raises ``ValidationError`` with one sentence for people and changes nothing.
 """
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from accounts.access import scope_for
 from accounts.models import ROLE_PROGRAM, Role, RoleGrant, User
-from appeals import business_days, review, transitions
+from appeals import business_days, review, tally, transitions
 from appeals.decision_emails import Outcome, queue_decision_emails
 from appeals.models import Appeal, AppealEvent, AppealEventKind, AppealOverdue
 from appeals.services import _record, _withdraw, appeal_closures, filed_state
@@ -414,6 +415,7 @@ def appeal_approve(
     outcome = _approve_locked(
         appeal, actor=actor, reason=reason, choice_code=choice, now=timezone.now()
     )
+    tally.record([appeal])
     # The decision's email first, then the case follows (its "processed" email, N-2).
     queue_decision_emails([outcome])
     _changed([appeal], actor)
@@ -429,6 +431,7 @@ def appeal_reject(*, appeal: Appeal, actor: User, reason: str) -> Outcome:
     """
     appeal = _lock_one(appeal)
     outcome = _reject_locked(appeal, actor=actor, reason=reason, now=timezone.now())
+    tally.record([appeal])
     # The decision's email first, then the case follows (its "processed" email, N-2).
     queue_decision_emails([outcome])
     _changed([appeal], actor)
@@ -452,6 +455,7 @@ def appeal_reject_by_system(*, appeal: Appeal, reason: str) -> Appeal:
         reason=reason.strip(),
         now=now,
     )
+    tally.record([appeal])
     queue_decision_emails([Outcome(appeal, appeal.status, reason.strip())])
     _changed([appeal], None)
     return appeal
@@ -578,6 +582,8 @@ def appeals_decide_bulk(
             result.skipped.append((appeal, " ".join(error.messages)))
             continue
         result.outcomes.append(outcome)
+    # One statement per team, day and reviewer for all of them (the system's rejections apart).
+    tally.record(outcome.appeal for outcome in result.outcomes)
     queue_decision_emails(result.outcomes)
     _changed([outcome.appeal for outcome in result.outcomes], actor)
     return result

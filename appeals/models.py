@@ -328,3 +328,55 @@ class ClosureDay(models.Model):
         return frozenset(
             cls.objects.filter(date__range=(first, last)).values_list("date", flat=True)
         )
+
+
+class DecisionTally(models.Model):
+    """How many appeals a reviewer team decided on a Pacific day, and how many of them by their
+    due moment (A-2: four business days): the reviewers' dashboard's two charts sum the team's
+    rows of eight weeks (a few thousand at state scale, one per reviewer and day) instead of
+    counting its 100,000 decisions of those weeks (issue 10, "Speed"; bench/RESULTS.md).
+    Written by the decision services of appeals/decisions.py in their own transaction
+    (appeals/tally.py); the decisions it counts are those of
+    ``incidents.review_queries.decided_appeals`` at the moment they are made.
+
+    One row per team, day and reviewer (``decided_by``; none for the system's rejections), so
+    two reviewers deciding at once each add to their own row and never wait on a shared one.
+    A decision stays counted on the day it was made: a resubmission after a rejection by the
+    system starts a new review, counted again when it is decided, and leaves the past day as it
+    was."""
+
+    team = models.CharField(max_length=8, choices=ReviewerChoice.choices)
+    day = models.DateField("Pacific day")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    decided = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField("decided by the due moment", default=0)
+
+    class Meta:
+        constraints = [
+            # The reviewers' rows, and the index the dashboard reads by team and day.
+            models.UniqueConstraint(
+                fields=["team", "day", "decided_by"], name="decisiontally_team_day_reviewer_uniq"
+            ),
+            # The system's row of a team and day (a NULL reviewer is never equal to another).
+            models.UniqueConstraint(
+                fields=["team", "day"],
+                condition=Q(decided_by__isnull=True),
+                name="decisiontally_team_day_system_uniq",
+            ),
+            models.CheckConstraint(
+                condition=Q(team__in=ReviewerChoice.values), name="decisiontally_team_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(on_time__lte=models.F("decided")), name="decisiontally_on_time_le"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.day:%Y-%m-%d}: {self.on_time} of {self.decided} on time"

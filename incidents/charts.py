@@ -57,13 +57,19 @@ class Bar:
     top: float  # where the total is written, above the bar
     segments: list[Segment]
     labelled: bool = True  # its category written under it (see MAX_LABELS)
+    caption: str = ""  # written above the bar: its total with the unit, or nothing
 
 
 @dataclass(frozen=True)
 class Row:
     category: str
-    values: list[int]
+    values: list[int | None]  # None: no data for this category (see stacked_bars' no_data)
     total: int
+    extra: list[int] = field(default_factory=list)  # the chart's extra columns, in order
+
+    @property
+    def has_data(self) -> bool:
+        return any(value is not None for value in self.values)
 
 
 @dataclass(frozen=True)
@@ -83,14 +89,21 @@ class StackedBars:
     # total would only repeat it.
     show_total: bool = True
     unit: str = ""  # written after each value: "%" for a share
+    # What the table says for a category without data (see stacked_bars), and the labels of
+    # the extra columns the table shows after the series (each row's ``extra``).
+    no_data: str = ""
+    extra_labels: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not any(row.total for row in self.rows)
+        """Nothing to draw: every total 0 and, where no data is told apart, no data at all."""
+        return not any(row.total for row in self.rows) and not (
+            self.no_data and any(row.has_data for row in self.rows)
+        )
 
     @property
     def series_totals(self) -> list[int]:
-        return [sum(row.values[i] for row in self.rows) for i in range(len(self.series))]
+        return [sum(row.values[i] or 0 for row in self.rows) for i in range(len(self.series))]
 
 
 def _nice_max(value: int) -> int:
@@ -112,17 +125,36 @@ def stacked_bars(
     top: int | None = None,
     show_total: bool = True,
     unit: str = "",
+    no_data: str = "",
+    extra_columns: list[tuple[str, dict[str, int]]] | None = None,
 ) -> StackedBars:
     """Lay out a stacked bar per category, a segment per series (``values`` by (category,
     series key); a missing pair is 0). ``top`` fixes the value axis (100 for a percentage);
-    by default it is the tallest bar, rounded up to a number that reads easily."""
+    by default it is the tallest bar, rounded up to a number that reads easily.
+
+    ``no_data`` tells a category without data from one whose values are 0 (a week without
+    decisions from one where none was on time): a category with no pair in ``values`` then has
+    no bar and the table says ``no_data`` ("No decisions"), while one whose values are 0 gets
+    "0" written at the axis. ``extra_columns`` adds columns to the table only, after the series:
+    (label, value by category; a missing category is 0), e.g. each week's number of decisions
+    beside its share."""
     coloured = [
         Series(key, label, PALETTE[i % len(PALETTE)]) for i, (key, label) in enumerate(series)
     ]
+    extra_columns = extra_columns or []
     rows = []
     for category in categories:
-        counts = [values.get((category, s.key), 0) for s in coloured]
-        rows.append(Row(category, counts, sum(counts)))
+        counts: list[int | None] = [values.get((category, s.key), 0) for s in coloured]
+        if no_data and not any((category, s.key) in values for s in coloured):
+            counts = [None] * len(coloured)
+        rows.append(
+            Row(
+                category,
+                counts,
+                sum(count or 0 for count in counts),
+                [column.get(category, 0) for _, column in extra_columns],
+            )
+        )
     top = top or _nice_max(max((row.total for row in rows), default=0) or 1)
     plot_height = HEIGHT - _BOTTOM - _TOP
     plot_width = WIDTH - _LEFT - 8
@@ -135,7 +167,7 @@ def stacked_bars(
         y = float(HEIGHT - _BOTTOM)
         segments = []
         for s, value in zip(coloured, row.values, strict=True):
-            if not value:
+            if not value:  # 0, or no data
                 continue
             height = plot_height * value / top
             y -= height
@@ -159,6 +191,7 @@ def stacked_bars(
                 round(y, 1),
                 segments,
                 labelled=(len(rows) - 1 - i) % every == 0,  # the latest always
+                caption=f"{row.total}{unit}" if row.total or (no_data and row.has_data) else "",
             )
         )
     ticks = [
@@ -174,4 +207,6 @@ def stacked_bars(
         ticks=ticks,
         show_total=show_total and len(coloured) > 1,
         unit=unit,
+        no_data=no_data,
+        extra_labels=[label for label, _ in extra_columns],
     )

@@ -2,10 +2,12 @@
 administrators and of CalTAC agents.
 
 A fixed number of queries whatever the number of appeals: the announcements, the closure days of
-the queue clock, one capped count per queue tab (review_queries' own counting), and one grouped
-count of the team's decisions per day over the chart's weeks, which gives both the decisions
-per day and the weekly share decided in time. Every read starts from the queues' definitions,
-so a team sees its own appeals only.
+the queue clock, one capped count per queue tab (review_queries' own counting), and one read of
+the team's tally of decisions over the chart's weeks (appeals.models.DecisionTally, summed in
+the database to a row per day: 56 rows whatever the number of decisions), which gives both the
+decisions per day and the weekly share decided in time. The queues start from their
+definitions; the tally counts the decisions of ``review_queries.decided_appeals`` under their
+team (reviewers see every appeal, ``queries.appeals_for``), so a team sees its own only.
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from appeals.decisions import reviewer_teams
+from appeals.models import DecisionTally
 from incidents import charts
 from incidents.announcement_models import Announcement
 from incidents.dashboard import CHART_WEEKS, announcements_for
@@ -29,7 +31,6 @@ from incidents.review_queries import (
     TAB_LABELS,
     QueueFilters,
     Tab,
-    decided_appeals,
     queue_clock,
     queue_counts,
 )
@@ -84,24 +85,20 @@ def dashboard_for(user: User, *, now: datetime | None = None) -> ReviewerDashboa
         )
         for tab in COUNTED_TABS
     ]
-    decided = decided_appeals(user, teams).order_by()
 
-    # One grouped count per Pacific day over the chart's weeks serves both charts: the last
-    # DECISION_DAYS days lie within them. The day is the expression of appeal_decided_day_idx
-    # (incidents/0009), which holds the status, decision time and due date too: an index-only
-    # scan of the team's decisions in those weeks.
+    # One read of the tally per Pacific day over the chart's weeks serves both charts: the last
+    # DECISION_DAYS days lie within them. The (team, day, reviewer) unique index of the tally
+    # gives the team's rows of those days, summed over its reviewers and the system.
     first_day = today - timedelta(days=DECISION_DAYS - 1)
     first_week = _week_start(today) - timedelta(weeks=CHART_WEEKS - 1)
     per_day = {
         day: (total, on_time)
-        for day, total, on_time in decided.annotate(
-            day=TruncDate("decided_at", tzinfo=dates.PACIFIC)
+        for day, total, on_time in DecisionTally.objects.filter(
+            team__in=sorted(teams), day__gte=min(first_day, first_week)
         )
-        .filter(day__gte=min(first_day, first_week))
         .values_list("day")
-        .annotate(
-            total=Count("*"), on_time=Count("decided_at", filter=Q(decided_at__lte=F("due_at")))
-        )
+        .annotate(total=Sum("decided"), on_time=Sum("on_time"))
+        .order_by()
     }
     days = [first_day + timedelta(days=k) for k in range(DECISION_DAYS)]
     day_labels = {day: f"{day:%b} {day.day}" for day in days}
@@ -119,6 +116,8 @@ def dashboard_for(user: User, *, now: datetime | None = None) -> ReviewerDashboa
         per_week[week] = (seen_total + total, seen_on_time + on_time)
     weeks = [first_week + timedelta(weeks=k) for k in range(CHART_WEEKS)]
     week_labels = {week: f"{week:%b} {week.day}" for week in weeks}
+    # A week without decisions has no share (no bar, "No decisions"), unlike one where none
+    # was on time (0%); the table gives each week's number of decisions beside its share.
     shares = {}
     for week in weeks:
         total, on_time = per_week.get(week, (0, 0))
@@ -132,6 +131,10 @@ def dashboard_for(user: User, *, now: datetime | None = None) -> ReviewerDashboa
         top=100,
         show_total=False,
         unit="%",
+        no_data="No decisions",
+        extra_columns=[
+            ("Decisions", {week_labels[week]: per_week.get(week, (0, 0))[0] for week in weeks})
+        ],
     )
     return ReviewerDashboard(
         announcements=announcements_for(user, today),

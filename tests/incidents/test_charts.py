@@ -1,5 +1,8 @@
 """The server-drawn charts' layout (issue 10, item 5): labels that do not run into each other,
-and a table without a Total column where it would only repeat the one series."""
+a table without a Total column where it would only repeat the one series, a category
+without data told apart from a 0, and the extra columns of a table."""
+
+from django.template.loader import render_to_string
 
 from incidents import charts
 
@@ -25,3 +28,59 @@ def test_a_single_series_has_no_total_column_and_several_do():
     several = charts.stacked_bars("Cases", [("a", "A"), ("b", "B")], _days(3), {})
     assert not single.show_total
     assert several.show_total
+
+
+def test_by_default_a_missing_value_is_0_and_a_zero_bar_has_no_label():
+    chart = charts.stacked_bars("Cases", [("a", "A"), ("b", "B")], _days(2), {("Nov 1", "a"): 3})
+    assert [row.values for row in chart.rows] == [[3, 0], [0, 0]]
+    assert all(row.has_data for row in chart.rows)
+    assert [bar.caption for bar in chart.bars] == ["3", ""]
+    assert not chart.is_empty
+    assert charts.stacked_bars("Cases", [("a", "A")], _days(2), {}).is_empty
+
+
+def test_no_data_tells_a_category_without_data_from_a_zero():
+    """The reviewers' share per week: a week without decisions is no share, unlike 0% on time."""
+    chart = charts.stacked_bars(
+        "Share",
+        [("share", "On time")],
+        _days(3),
+        {("Nov 1", "share"): 0, ("Nov 2", "share"): 50},
+        top=100,
+        unit="%",
+        no_data="No decisions",
+        extra_columns=[("Decisions", {"Nov 1": 4, "Nov 2": 2})],
+    )
+    assert [row.values for row in chart.rows] == [[0], [50], [None]]
+    assert [row.has_data for row in chart.rows] == [True, True, False]
+    assert [row.extra for row in chart.rows] == [[4], [2], [0]]
+    assert chart.extra_labels == ["Decisions"]
+    # 0% is written at the axis; no data has neither bar nor label.
+    assert [bar.caption for bar in chart.bars] == ["0%", "50%", ""]
+    assert [len(bar.segments) for bar in chart.bars] == [0, 1, 0]
+    assert chart.series_totals == [50]
+    assert not chart.is_empty
+    nothing = charts.stacked_bars("Share", [("s", "S")], _days(3), {}, no_data="No decisions")
+    assert nothing.is_empty
+    only_zero = charts.stacked_bars(
+        "Share", [("s", "S")], _days(3), {("Nov 3", "s"): 0}, no_data="No decisions"
+    )
+    assert not only_zero.is_empty
+
+
+def test_the_table_says_no_data_and_shows_the_extra_columns():
+    chart = charts.stacked_bars(
+        "Share",
+        [("share", "On time")],
+        _days(2),
+        {("Nov 1", "share"): 0},
+        unit="%",
+        no_data="No decisions",
+        extra_columns=[("Decisions", {"Nov 1": 4})],
+    )
+    html = render_to_string("includes/chart_table.html", {"chart": chart})
+    cells = [cell.strip() for cell in html.split('<td class="text-end">')[1:]]
+    assert [cell.split("<")[0] for cell in cells] == ["0%", "4", "No decisions", "0"]
+    assert ">Decisions</th>" in html
+    svg = render_to_string("includes/bar_chart.svg", {"chart": chart})
+    assert ">0%</text>" in svg

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role, User
-from appeals import business_days
+from appeals import business_days, tally
 from appeals.models import Appeal
 from appeals.services import filed_state
 from incidents import services
@@ -81,6 +81,8 @@ def add_appeals(
                 **fields,
             )
         )
+    # Decided ones are counted in the day's tally, as the decision services do.
+    tally.record(appeals)
     return appeals
 
 
