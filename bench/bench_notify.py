@@ -382,6 +382,7 @@ def expected_recipients(plans: list[Plan]) -> None:
 
 
 def build_drafts(plans: list[Plan]) -> float:
+    from bench.filing_services import bench_draft
     from incidents import services
     from incidents.models import IncidentType
     from students import dates
@@ -390,18 +391,7 @@ def build_drafts(plans: list[Plan]) -> float:
     today = dates.local_date(datetime.now(dates.PACIFIC))
     start = time.perf_counter()
     for p in plans:
-        case = services.case_create_draft(
-            actor=p.actor,
-            school=p.school,
-            incident_date=today,
-            grade=8,
-            test="SB_MATH",
-            part="NON_PT",
-            delivery="ONLINE",
-            incident_type=incident,
-            description="Students submitted before finishing (benchmark).",
-            plan_of_action="Remind students to review before submitting.",
-        )
+        case = bench_draft(p.actor, p.school, incident, today)
         rows = services.case_set_students(
             case=case, actor=p.actor, ssids=p.ssids, input_type="TYPED"
         )
