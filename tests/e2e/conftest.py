@@ -99,14 +99,17 @@ def main_menu(page: Page) -> Locator:
     toggle = page.get_by_role("button", name="Show the menu")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
-        expect(page.locator("#main-nav")).to_be_visible()
+        # Bootstrap's collapse adds "show" when its animation has ended: a click during the
+        # animation can land on a button still clipped by the unfolding menu, and be lost.
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
     return page.get_by_role("navigation", name="Main")
 
 
 def sign_out(page: Page) -> None:
-    main_menu(page).get_by_role("button", name="Sign out").click()
+    button = main_menu(page).get_by_role("button", name="Sign out")
     # Signing out ends on the sign-in page; wait for it rather than for any load event.
-    page.wait_for_url(re.compile(r"/accounts/sign-in/"))
+    with page.expect_navigation(url=re.compile(r"/accounts/sign-in/")):
+        button.click()
 
 
 def assert_fits_the_width(page: Page) -> None:
