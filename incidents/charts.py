@@ -95,6 +95,12 @@ class StackedBars:
     extra_labels: list[str] = field(default_factory=list)
 
     @property
+    def fits_a_phone(self) -> bool:
+        """Few enough columns for a phone's width: its table need not scroll sideways."""
+        columns = len(self.series) + len(self.extra_labels) + (1 if self.show_total else 0)
+        return columns <= 3
+
+    @property
     def is_empty(self) -> bool:
         """Nothing to draw: every total 0 and, where no data is told apart, no data at all."""
         return not any(row.total for row in self.rows) and not (

@@ -84,3 +84,11 @@ def test_the_table_says_no_data_and_shows_the_extra_columns():
     assert ">Decisions</th>" in html
     svg = render_to_string("includes/bar_chart.svg", {"chart": chart})
     assert ">0%</text>" in svg
+
+
+def test_a_narrow_table_fits_a_phone_and_a_wide_one_scrolls():
+    single = charts.stacked_bars("Decisions", [("d", "Decisions")], _days(14), {})
+    statuses = [(f"s{i}", f"Status {i}") for i in range(6)]
+    wide = charts.stacked_bars("Cases", statuses, _days(8), {})
+    assert single.fits_a_phone
+    assert not wide.fits_a_phone
