@@ -143,6 +143,16 @@ def _event(
     )
 
 
+def _after_decisions(outcomes: list[Outcome], actor: User | None) -> None:
+    """What follows every decision, in the deciding transaction: the day's tally (one statement
+    per team, day and reviewer for a whole bulk decision), the decision's email, then the case
+    following its appeals (whose "processed" email, N-2, comes after the decision's)."""
+    appeals = [outcome.appeal for outcome in outcomes]
+    tally.record(appeals)
+    queue_decision_emails(outcomes)
+    _changed(appeals, actor)
+
+
 def _changed(appeals: Iterable[Appeal], actor: User | None) -> None:
     case_ids = sorted({appeal.case_id for appeal in appeals})
     if case_ids:
@@ -415,10 +425,7 @@ def appeal_approve(
     outcome = _approve_locked(
         appeal, actor=actor, reason=reason, choice_code=choice, now=timezone.now()
     )
-    tally.record([appeal])
-    # The decision's email first, then the case follows (its "processed" email, N-2).
-    queue_decision_emails([outcome])
-    _changed([appeal], actor)
+    _after_decisions([outcome], actor)
     return outcome
 
 
@@ -431,10 +438,7 @@ def appeal_reject(*, appeal: Appeal, actor: User, reason: str) -> Outcome:
     """
     appeal = _lock_one(appeal)
     outcome = _reject_locked(appeal, actor=actor, reason=reason, now=timezone.now())
-    tally.record([appeal])
-    # The decision's email first, then the case follows (its "processed" email, N-2).
-    queue_decision_emails([outcome])
-    _changed([appeal], actor)
+    _after_decisions([outcome], actor)
     return outcome
 
 
@@ -455,9 +459,7 @@ def appeal_reject_by_system(*, appeal: Appeal, reason: str) -> Appeal:
         reason=reason.strip(),
         now=now,
     )
-    tally.record([appeal])
-    queue_decision_emails([Outcome(appeal, appeal.status, reason.strip())])
-    _changed([appeal], None)
+    _after_decisions([Outcome(appeal, appeal.status, reason.strip())], None)
     return appeal
 
 
@@ -582,8 +584,5 @@ def appeals_decide_bulk(
             result.skipped.append((appeal, " ".join(error.messages)))
             continue
         result.outcomes.append(outcome)
-    # One statement per team, day and reviewer for all of them (the system's rejections apart).
-    tally.record(outcome.appeal for outcome in result.outcomes)
-    queue_decision_emails(result.outcomes)
-    _changed([outcome.appeal for outcome in result.outcomes], actor)
+    _after_decisions(result.outcomes, actor)
     return result
