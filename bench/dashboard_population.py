@@ -28,6 +28,7 @@ Idempotent: the ``bench_dashboard`` table records what was written, for which ge
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -48,7 +49,7 @@ from bench.generate import _copy, bench_url  # noqa: E402
 from bench.population import BIG_LEA_ID  # noqa: E402
 from students.dates import PACIFIC  # noqa: E402
 
-VERSION = 2
+VERSION = 3
 SEED = 20261202
 MAX_AGE_DAYS = 3
 NOTED_SHARE = 0.08
@@ -59,7 +60,12 @@ READ_OLD, READ_NEW = 0.9, 0.3
 SCHOOL_YEAR_START = date(2026, 8, 3)
 SCHOOL_YEAR_END = date(2027, 6, 30)
 AUDIENCES = ("EVERYONE", "LEA_COORDINATORS", "SITE_COORDINATORS", "REVIEWERS")
-TABLES = ("incidents_announcement", "incidents_casenote", "notifications_notice")
+TABLES = (
+    "incidents_announcement",
+    "incidents_casenote",
+    "notifications_notice",
+    "notifications_notification",
+)
 
 NOTE_BODIES = (
     "Please upload the proctor's seating chart for this session.",
@@ -171,6 +177,65 @@ def _notice(
     return (recipient, text, url, moment, read_at)
 
 
+# The email kinds (incidents/case_emails.py SUBMITTED and NOTE, appeals/assignment.py OVERDUE;
+# named here as this module runs without Django).
+SUBMITTED, NOTE, OVERDUE = "incidents.submitted", "incidents.note", "appeals.overdue"
+OUTBOX_COLUMNS = (
+    "recipient",
+    "user_id",
+    "subject",
+    "body",
+    "kind",
+    "payload",
+    "status",
+    "attempts",
+    "created_at",
+    "sent_at",
+    "last_error",
+)
+
+
+def outbox(conn: psycopg.Connection, notices: list[tuple]) -> list[tuple]:
+    """The emails the services would have queued, all sent a few seconds later: the filer's
+    "submitted" email of every submitted case, and the email beside each notice (a note's, a
+    reviewer's "now overdue")."""
+    emails = dict(conn.execute("SELECT id, email FROM accounts_user").fetchall())
+    rows = []
+    for case_id, filer, submitted, number in conn.execute(
+        "SELECT id, created_by_id, submitted_at, number FROM incidents_case"
+        " WHERE status <> 'DRAFT' AND created_by_id IS NOT NULL ORDER BY id"
+    ):
+        subject = f"STAIRS case {number} was submitted"
+        payload = json.dumps({"case_id": case_id})
+        sent = submitted + timedelta(seconds=2)
+        rows.append(
+            (emails[filer], filer, subject, "", SUBMITTED, payload, "SENT", 1, submitted, sent, "")
+        )
+    for recipient, text, url, moment, _ in notices:
+        if url.startswith("/cases/"):
+            kind, payload = NOTE, {"case_id": int(url.split("/")[2])}
+        else:
+            team = "CALTAC" if "CalTAC" in text else "CDE"
+            kind, payload = OVERDUE, {"team": team, "count": int(text.split()[0])}
+        sent = moment + timedelta(seconds=2)
+        rows.append(
+            (
+                emails[recipient],
+                recipient,
+                text,
+                "",
+                kind,
+                json.dumps(payload),
+                "SENT",
+                1,
+                moment,
+                sent,
+                "",
+            )
+        )
+    return rows
+
+
 def _cases(conn: psycopg.Connection) -> list[tuple]:
     return conn.execute(
         "SELECT c.id, c.lea_id, c.school_id, c.created_by_id, c.submitted_at, c.number,"
@@ -195,6 +260,7 @@ def write(url: str, anchor: date, log=print) -> dict[str, int]:
     with psycopg.connect(url) as conn:
         cur = conn.cursor()
         cur.execute("DELETE FROM notifications_notice")
+        cur.execute("DELETE FROM notifications_notification")
         cur.execute("DELETE FROM incidents_casenote")
         cur.execute("DELETE FROM incidents_announcement")
         teams = team_ids()
@@ -224,6 +290,9 @@ def write(url: str, anchor: date, log=print) -> dict[str, int]:
                 notices,
             ),
         }
+        counts["outbox rows"] = _copy(
+            cur, "notifications_notification", OUTBOX_COLUMNS, outbox(conn, notices)
+        )
         cur.execute("DROP TABLE IF EXISTS bench_dashboard")
         cur.execute(
             "CREATE TABLE bench_dashboard (version int, seed int, anchor date, cases text,"
@@ -246,7 +315,8 @@ def write(url: str, anchor: date, log=print) -> dict[str, int]:
             conn.execute(f"VACUUM (ANALYZE) {table}")
     log(
         f"{time.perf_counter() - start:5.0f} s  {counts['announcements']} announcements, "
-        f"{counts['notes']:,} notes, {counts['notices']:,} notices (anchor {anchor})"
+        f"{counts['notes']:,} notes, {counts['notices']:,} notices, "
+        f"{counts['outbox rows']:,} outbox rows (anchor {anchor})"
     )
     return counts
 

@@ -27,10 +27,14 @@ from stairs.vocabulary import (  # noqa: E402  (pure too)
 )
 from students.dates import expires_at  # noqa: E402  (pure: no Django needed)
 
-VERSION = 1  # bump when the shape changes: an older dataset is then generated again
+VERSION = 2  # bump when the shape changes: an older dataset is then generated again
 SEED = 20261127
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/stairs_bench"
-DEFAULT_STUDENTS = 1_000_000
+DEFAULT_STUDENTS = 5_850_000  # California's public school enrollment, about 5.85 million
+# Last year's test events for this share of the students: a profile's earlier year and the
+# appeals that look back, at about 20 million events for the state (this year's are ~3.2 a
+# student; TOMS keeps the earlier years' events out of the current roster).
+PRIOR_YEAR_SHARE = 0.15
 
 LEAS = 1_000
 SCHOOLS = 10_000
@@ -273,7 +277,7 @@ class Generator:
                 alternate = iep and random() < 0.08  # CAAs instead of Smarter Balanced
                 spanish = grade >= 3 and random() < 0.04
                 events = self._events(student_id, CURRENT_YEAR, grade, elas, alternate, spanish)
-                if grade > 0:
+                if grade > 0 and random() < PRIOR_YEAR_SHARE:
                     prior_elas = "EL" if elas == "RFEP" else elas
                     events += self._events(
                         student_id, PRIOR_YEAR, grade - 1, prior_elas, alternate, spanish
