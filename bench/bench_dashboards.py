@@ -32,10 +32,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import dashboard_population, generate, generate_cases  # noqa: E402
-from bench.bench_filing import BENCH_PASSWORD, WARMUP, Page, _contains, _rounds  # noqa: E402
+from bench.bench_filing import WARMUP, Page, _contains, _rounds  # noqa: E402
 from bench.bench_review import CALTAC_AGENT, vacuum  # noqa: E402
 from bench.explain import explain_pages, plan_summary  # noqa: E402
-from bench.live import BenchFailure, LiveServer  # noqa: E402
+from bench.live import (  # noqa: E402
+    BENCH_PASSWORD,
+    BenchFailure,
+    LiveServer,
+    bench_password_hash,
+)
 from bench.population import CDE_REVIEWER, LEA_COORDINATOR, SITE_COORDINATOR  # noqa: E402
 from bench.results import (  # noqa: E402
     bench_database_url,
@@ -112,13 +117,11 @@ FINDINGS = (
 
 def users() -> dict[str, Any]:
     """The four users whose pages are timed, with a password the sign-in form accepts."""
-    from django.contrib.auth.hashers import make_password
-
     from accounts.models import User
 
     found = {persona: User.objects.get(email=email) for persona, email in PERSONAS.items()}
     User.objects.filter(pk__in=[u.pk for u in found.values()]).update(
-        password=make_password(BENCH_PASSWORD), away_since=None
+        password=bench_password_hash(), away_since=None
     )
     return {persona: User.objects.get(pk=user.pk) for persona, user in found.items()}
 

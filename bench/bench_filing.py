@@ -39,7 +39,12 @@ sys.path.insert(0, str(ROOT))
 from bench import generate, generate_cases  # noqa: E402
 from bench.explain import explain_pages, plan_summary  # noqa: E402
 from bench.filing_services import Timing, measure_services  # noqa: E402
-from bench.live import BenchFailure, LiveServer  # noqa: E402
+from bench.live import (  # noqa: E402
+    BENCH_PASSWORD,
+    BenchFailure,
+    LiveServer,
+    bench_password_hash,
+)
 from bench.population import BIG_LEA_ID, CDE_REVIEWER, LEA_COORDINATOR  # noqa: E402
 from bench.results import (  # noqa: E402
     bench_database_url,
@@ -57,7 +62,6 @@ EXPORT_TARGET_MS = 5000.0
 RUNS = 20
 WARMUP = 3
 SERVICE_RUNS = 20
-BENCH_PASSWORD = "bench-only-password-2026"  # set on the two bench users only
 # The log's filters: just under 10,000 cases for each user, the most the log gives (past that,
 # Search STAIRS asks to narrow the search); the big LEA files 10% of the state's cases.
 EXPORT_FILTERS = {
@@ -181,8 +185,6 @@ def vacuum(url: str) -> None:
 
 def users() -> dict[str, Any]:
     """The two users whose pages are timed, with a password the sign-in form accepts."""
-    from django.contrib.auth.hashers import make_password
-
     from accounts.models import User
 
     found = {
@@ -190,7 +192,7 @@ def users() -> dict[str, Any]:
         "CDE reviewer": User.objects.get(email=CDE_REVIEWER),
     }
     User.objects.filter(pk__in=[u.pk for u in found.values()]).update(
-        password=make_password(BENCH_PASSWORD)
+        password=bench_password_hash()
     )
     # Read again: a session's auth hash comes from the password as the object holds it.
     return {persona: User.objects.get(pk=user.pk) for persona, user in found.items()}

@@ -45,7 +45,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import generate, generate_cases  # noqa: E402
-from bench.live import BenchFailure, LiveServer  # noqa: E402
+from bench.live import (  # noqa: E402
+    BENCH_PASSWORD,
+    BenchFailure,
+    LiveServer,
+    bench_password_hash,
+)
 from bench.population import (  # noqa: E402
     BIG_LEA_ID,
     CDE_REVIEWER,
@@ -73,7 +78,6 @@ WARMUP = 3
 LOAD_USERS = 50
 THINK_S = (1.0, 3.0)  # uniform: a coordinator in a hurry clicks every two seconds on average
 BARE_LOAD_S = 20
-BENCH_PASSWORD = "bench-only-password-2026"
 CALTAC_AGENT = "caltac.agent.01@bench.stairs.example.org"
 PERSONAS = {
     "LEA coordinator": LEA_COORDINATOR,
@@ -110,6 +114,8 @@ class Page:
     path: str
     params: dict[str, str] = field(default_factory=dict)
     mark: str = ""  # text the page must contain
+    htmx_form: dict[str, str] | None = None  # an htmx POST of this form instead of a GET
+    name: str = ""  # a student search by name: posted once, then its results page timed
     target_ms: float = PAGE_TARGET_MS
     totals: list[float] = field(default_factory=list)
     request_ids: list[str] = field(default_factory=list)
@@ -136,15 +142,21 @@ class Page:
 def people() -> dict[str, Any]:
     """The four personas, with a password the sign-in form accepts and the security forms
     signed (as the generator wrote them)."""
-    from django.contrib.auth.hashers import make_password
-
     from accounts.models import User
 
     found = {persona: User.objects.get(email=email) for persona, email in PERSONAS.items()}
     User.objects.filter(pk__in=[u.pk for u in found.values()]).update(
-        password=make_password(BENCH_PASSWORD), away_since=None
+        password=bench_password_hash(), away_since=None
     )
+    forgive_failed_sign_ins()
     return {persona: User.objects.get(pk=user.pk) for persona, user in found.items()}
+
+
+def forgive_failed_sign_ins() -> None:
+    """An earlier, interrupted run's failed sign-ins must not lock the bench users out."""
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.filter(username__endswith="@bench.stairs.example.org").delete()
 
 
 @dataclass
@@ -159,7 +171,7 @@ class Samples:
     submitted_pk: int
     appeal_pk: dict[str, int]
     drafts: dict[str, int]
-    notice_user: int
+    draft_ssids: list[str]
 
 
 def samples(who: dict[str, Any]) -> Samples:
@@ -205,6 +217,7 @@ def samples(who: dict[str, Any]) -> Samples:
         .first()
         for persona, team in (("CDE reviewer", "CDE"), ("CalTAC agent", "CALTAC"))
     }
+    made, ssids = drafts(who, school_id)
     return Samples(
         ssid=row.student.ssid,
         event_id=event,
@@ -213,12 +226,12 @@ def samples(who: dict[str, Any]) -> Samples:
         case_students=case.students.count(),
         submitted_pk=submitted,
         appeal_pk=appeal_pk,
-        drafts=drafts(who, school_id),
-        notice_user=site.pk,
+        drafts=made,
+        draft_ssids=ssids,
     )
 
 
-def drafts(who: dict[str, Any], school_id: int) -> dict[str, int]:
+def drafts(who: dict[str, Any], school_id: int) -> tuple[dict[str, int], list[str]]:
     """A draft for each coordinator at the wizard's last step (its students entered, one
     appeal selected), through the services, as a coordinator's clicks leave it. Deleted at
     the end (``forget_drafts``)."""
@@ -252,7 +265,7 @@ def drafts(who: dict[str, Any], school_id: int) -> dict[str, int]:
             chosen = [r.student.ssid for r in rows if r.appealable][:1]
             services.case_select_students(case=case, actor=actor, ssids=chosen)
         made[persona] = case.pk
-    return made
+    return made, ssids
 
 
 def forget_drafts(found: Samples | None) -> None:
@@ -284,8 +297,10 @@ def plan_pages(who: dict[str, Any], found: Samples, static_path: str) -> list[Pa
             Page(persona, "students", "search: SSID", url("students:search"), {"q": ssid}, ssid),
         ]
         for label, words in NAME_SEARCHES:
+            # A name is posted and kept in the session; the results page's address carries a
+            # key, never the name (B4): the page timed is that address.
             pages.append(
-                Page(persona, "students", f"search: {label}", url("students:search"), {"q": words})
+                Page(persona, "students", f"search: {label}", url("students:search"), name=words)
             )
         pages += [
             Page(persona, "students", "profile: details", url("students:detail", ssid), mark=ssid),
@@ -341,7 +356,14 @@ def plan_pages(who: dict[str, Any], found: Samples, static_path: str) -> list[Pa
                 Page(persona, "filing", f"wizard: {step}", url(f"incidents:wizard_{step}", pk))
             )
         pages += [
-            Page(persona, "filing", "eligibility", url("incidents:wizard_eligibility", pk)),
+            Page(
+                persona,
+                "filing",
+                "eligibility (htmx, 3 SSIDs)",
+                url("incidents:wizard_eligibility", pk),
+                htmx_form={"ssids": "\n".join(found.draft_ssids)},
+                mark=found.draft_ssids[0],
+            ),
             Page(persona, "filing", "wizard: confirm", url("incidents:wizard_confirm", pk)),
             Page(persona, "filing", "wizard: select", url("incidents:wizard_select", pk)),
             Page(persona, "filing", "wizard: plan", url("incidents:wizard_plan", pk)),
@@ -397,8 +419,23 @@ def _static_path(server: LiveServer) -> str:
     return found.group(1).decode()
 
 
+def _name_search(client: Any, page: Page) -> str:
+    """Post the name as the search form does; the key of the results page it redirects to."""
+    form = {"q": page.name, "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")}
+    headers = {"Referer": f"http://127.0.0.1:{client.port}{page.path}"}
+    posted = client.request("POST", page.path, form=form, extra_headers=headers)
+    found = re.search(r"[?&]search=([^&]+)", posted.headers.get("location", ""))
+    if posted.status != 302 or found is None:
+        raise BenchFailure(f"{page.persona}, {page.label}: HTTP {posted.status}, no results key")
+    return found.group(1)
+
+
 def _get(clients: dict[str, Any], page: Page, server: LiveServer) -> Any:
-    timed = clients[page.persona].get(page.path, page.params)
+    client = clients[page.persona]
+    if page.htmx_form is not None:
+        timed = client.htmx_post(page.path, page.htmx_form)
+    else:
+        timed = client.get(page.path, page.params)
     where = f"{page.persona or 'anonymous'}, {page.label} ({page.path})"
     if timed.status != 200:
         raise BenchFailure(f"{where}: HTTP {timed.status}\n{server.log_tail(5)}")
@@ -416,6 +453,9 @@ def measure_pages(who: dict[str, Any], runs: int) -> tuple[list[Page], Samples]:
                 clients[persona] = server.client()
                 clients[persona].sign_in(user.email, BENCH_PASSWORD)
             pages = plan_pages(who, found, _static_path(server))
+            for page in pages:
+                if page.name:
+                    page.params = {"search": _name_search(clients[page.persona], page)}
             pages_only = [p for p in pages if p.journey != "exports"]
             exports = [p for p in pages if p.journey == "exports"]
             for round_ in range(WARMUP + runs):
@@ -458,7 +498,6 @@ class Walker:
 def walkers(who: dict[str, Any], found: Samples) -> list[Walker]:
     """The two coordinator personas and the filers of the next 48 LEAs that filed cases, each
     with a student, a case and a name of their own scope."""
-    from django.contrib.auth.hashers import make_password
     from django.urls import reverse
 
     from accounts.models import User
@@ -473,7 +512,7 @@ def walkers(who: dict[str, Any], found: Samples) -> list[Walker]:
         lea_id += 1
         if user is not None:
             users.append(user)
-    User.objects.filter(pk__in=[u.pk for u in users]).update(password=make_password(BENCH_PASSWORD))
+    User.objects.filter(pk__in=[u.pk for u in users]).update(password=bench_password_hash())
     found_walkers = []
     for user in users:
         student = students_for(user).order_by("pk").first()

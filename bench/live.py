@@ -32,6 +32,19 @@ WORKERS = 2
 _ids = itertools.count(1)
 
 
+BENCH_PASSWORD = "bench-only-password-2026"  # set on the bench users only
+
+
+def bench_password_hash() -> str:
+    """BENCH_PASSWORD hashed as the server checks it: with PBKDF2, which production's settings
+    list, not with the MD5 hasher that this process may have from TESTING (the server would
+    refuse the sign-in)."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hasher = PBKDF2PasswordHasher()
+    return hasher.encode(BENCH_PASSWORD, hasher.salt())
+
+
 class BenchFailure(SystemExit):
     """A page did not answer as expected: the benchmark stops and says which and why."""
 
@@ -183,12 +196,18 @@ class Client:
         self.cookies: dict[str, str] = {}
 
     def request(
-        self, method: str, path: str, params: dict | None = None, form: dict | None = None
+        self,
+        method: str,
+        path: str,
+        params: dict | None = None,
+        form: dict | None = None,
+        extra_headers: dict | None = None,
     ) -> Timed:
         if params:
             path = f"{path}?{urlencode(params)}"
         request_id = f"r{next(_ids)}"
         headers = {"X-Bench-Request": request_id, "Host": f"127.0.0.1:{self.port}"}
+        headers |= extra_headers or {}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -216,6 +235,15 @@ class Client:
 
     def post(self, path: str, form: dict) -> Timed:
         return self.request("POST", path, form=form)
+
+    def htmx_post(self, path: str, form: dict) -> Timed:
+        """What htmx sends from a page: its headers, and the CSRF token of the cookie."""
+        headers = {
+            "HX-Request": "true",
+            "X-CSRFToken": self.cookies.get("csrftoken", ""),
+            "Referer": f"http://127.0.0.1:{self.port}{path}",
+        }
+        return self.request("POST", path, form=form, extra_headers=headers)
 
     def sign_in(self, email: str, password: str) -> None:
         """Through the real sign-in form: its page (CSRF cookie and token), then the POST."""

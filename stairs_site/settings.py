@@ -106,7 +106,13 @@ _database = DATABASES["default"]
 if _database["ENGINE"].endswith("sqlite3") and _database["NAME"] != ":memory:":
     _database["NAME"] = str(BASE_DIR / _database["NAME"])
 _database["ATOMIC_REQUESTS"] = False
-_database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Each worker keeps its connection between requests: opening one costs a PostgreSQL backend's
+# start, several milliseconds a page (bench/RESULTS.md, "Every page at state scale"); a dropped
+# connection is noticed before the request uses it. The test process opens its own as before.
+_database["CONN_MAX_AGE"] = env.int(
+    "CONN_MAX_AGE", default=0 if env.bool("TESTING", default=False) else 600
+)
+_database["CONN_HEALTH_CHECKS"] = True
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -234,6 +240,12 @@ if REDIS_URL and not env.bool("TESTING", default=False):
             "KEY_PREFIX": "stairs",
         }
     }
+# Sessions read from the cache and written through to the database: a signed-in page reads its
+# session from Redis instead of querying PostgreSQL (bench/RESULTS.md, "Every page at state
+# scale"). Only with a cache every worker shares, or in the test process: with a per-process
+# cache one gunicorn worker could go on serving a session that another has signed out.
+if REDIS_URL or env.bool("TESTING", default=False):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long a coordinator's dashboard may be served from the cache; any change to a case, note or
 # appeal of its LEA or school ends it at once (incidents/dashboard_cache.py). 0: never cached.
 DASHBOARD_CACHE_SECONDS = env.int(
