@@ -51,6 +51,20 @@ class Scope:
             **{f"{field}_id__in": self.school_ids}
         )
 
+    def rows_q(self, *, lea: str, school: str) -> Q:
+        """``school_q(school)`` for a table that also keeps the school's LEA (``lea``): the same
+        rows, without the join to the schools, and an index led by the LEA can serve it."""
+        if self.everything:
+            return Q()
+        if self.is_empty:
+            return Q(pk__in=[])
+        return Q(**{f"{lea}_id__in": self.lea_ids}) | Q(**{f"{school}_id__in": self.school_ids})
+
+    @property
+    def schools_only(self) -> bool:
+        """A scope of a few schools (site roles): a few thousand students at most."""
+        return not self.everything and not self.lea_ids
+
     def covers_school(self, school: Organization) -> bool:
         """The same answer as ``school_q`` for one school already in memory."""
         return self.everything or school.pk in self.school_ids or school.parent_id in self.lea_ids

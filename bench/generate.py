@@ -141,6 +141,7 @@ STUDENT_COLUMNS = (
     "created_at",
     "updated_at",
     "school_id",
+    "lea_id",
 )
 EVENT_COLUMNS = (
     "id",

@@ -27,7 +27,7 @@ from stairs.vocabulary import (  # noqa: E402  (pure too)
 )
 from students.dates import expires_at  # noqa: E402  (pure: no Django needed)
 
-VERSION = 2  # bump when the shape changes: an older dataset is then generated again
+VERSION = 3  # bump when the shape changes: an older dataset is then generated again
 SEED = 20261127
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/stairs_bench"
 DEFAULT_STUDENTS = 5_850_000  # California's public school enrollment, about 5.85 million
@@ -255,7 +255,7 @@ class Generator:
         self.rng.shuffle(order)
         student_id = 0
         for index in order:
-            school_id, _, grades = schools[index]
+            school_id, lea_id, grades = schools[index]
             for _ in range(sizes[index]):
                 student_id += 1
                 grade = grades[int(random() * len(grades))]
@@ -272,7 +272,7 @@ class Generator:
                 student = (
                     f"{student_id}\t{ssid_for(student_id)}\t{first}\t{middle}\t{last}\t{born}\t"
                     f"{grade}\t{_BOOL[iep]}\t{_BOOL[section_504]}\t{_BOOL[special_ed]}\t{elas}\t"
-                    f"{LOADED_TEXT}\t{LOADED_TEXT}\t{school_id}\n"
+                    f"{LOADED_TEXT}\t{LOADED_TEXT}\t{school_id}\t{lea_id}\n"
                 )
                 alternate = iep and random() < 0.08  # CAAs instead of Smarter Balanced
                 spanish = grade >= 3 and random() < 0.04

@@ -173,6 +173,31 @@ class AssessmentPart(models.Model):
         return self.code == ""
 
 
+def _school_leas(school_ids: set[int]) -> dict[int, int | None]:
+    return dict(Organization.objects.filter(pk__in=school_ids).values_list("pk", "parent_id"))
+
+
+class StudentQuerySet(models.QuerySet):
+    """Bulk writes keep ``Student.lea`` the school's LEA, as ``Student.save`` does."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        leas = _school_leas({o.school_id for o in objs if o.lea_id is None})
+        for student in objs:
+            if student.lea_id is None:
+                student.lea_id = leas.get(student.school_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if {"school", "school_id"} & set(fields):
+            leas = _school_leas({o.school_id for o in objs})
+            for student in objs:
+                student.lea_id = leas.get(student.school_id)
+            fields = [*fields, "lea"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class Student(models.Model):
     """A student, known to STAIRS by SSID. The name is shown only inside the user's scope."""
 
@@ -190,6 +215,18 @@ class Student(models.Model):
         related_name="students",
         limit_choices_to={"kind": OrganizationKind.SCHOOL},
     )
+    # The school's LEA, copied onto the row (save() and the bulk writes keep it), so that an LEA
+    # coordinator's students are found without the join to the schools and a name search reads
+    # the LEA's own entries of the name indexes (students/0004; bench/RESULTS.md, "Every page at
+    # state scale").
+    lea = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        limit_choices_to={"kind": OrganizationKind.LEA},
+        db_index=False,  # student_lea_*_prefix_idx lead with it (students/0004)
+    )
     has_iep = models.BooleanField("IEP", default=False)
     has_section_504 = models.BooleanField("Section 504 plan", default=False)
     special_education_for_testing = models.BooleanField(default=False)
@@ -201,6 +238,8 @@ class Student(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StudentQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name", "ssid"]
@@ -226,6 +265,14 @@ class Student(models.Model):
     def __str__(self) -> str:
         # The SSID only: __str__ ends up in logs and admin messages, names must not (architecture).
         return f"SSID {self.ssid}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.school_id is not None:
+            self.lea_id = self.school.parent_id
+            fields = kwargs.get("update_fields")
+            if fields is not None and {"school", "school_id"} & set(fields):
+                kwargs["update_fields"] = [*fields, "lea"]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import reduce
+from operator import or_
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -24,46 +27,77 @@ from students.models import (
 )
 
 SSID_RE = re.compile(r"^\d{10}$")
+NAMES = ("last_name", "first_name", "middle_name")
 
 
 def students_for(user: User) -> QuerySet[Student]:
     """Students the user may see (U-4): CDE and CalTAC all, LEA roles their LEA's schools, site
     roles and test administrators their own school. Anything else is a 404, like an unknown
     SSID (F-10). Every student page, export and lookup starts here."""
-    return Student.objects.filter(scope_for(user).school_q("school"))
+    return Student.objects.filter(scope_for(user).rows_q(lea="lea", school="school"))
 
 
-def student_search(user: User, query: str, *, limit: int | None = None) -> QuerySet[Student]:
-    """Students in the user's scope matching an SSID exactly, or a name.
+# Name order. NULLS FIRST on a column that is never null changes no result, and no index provides
+# that order: PostgreSQL sorts the matches instead of walking student_name_idx until 25 rows match,
+# which reads a third of the table when they share a surname far down the alphabet ("garcia":
+# 0.6 s at a million students). bench/RESULTS.md, "Student search at state scale".
+NAME_ORDER = (F("last_name").asc(nulls_first=True), "first_name", "ssid")
+
+
+def _matching(user: User, query: str) -> QuerySet[Student]:
+    """Students in the user's scope matching ``query`` (see ``student_search``), unordered."""
+    students = students_for(user)
+    query = query.strip()
+    if SSID_RE.match(query):
+        return students.filter(ssid=query)
+    lookup = "istartswith"
+    if scope_for(user).schools_only:
+        # A school's few thousand students are read through its index and their names compared
+        # one by one: the name indexes on UPPER(name) would first gather every match in the
+        # state ("ma": 680,000 of them, 40 ms). LOWER matches the same names, and no index has
+        # it, so the planner keeps to the school's rows.
+        students = students.alias(
+            last_lower=Lower("last_name"),
+            first_lower=Lower("first_name"),
+            middle_lower=Lower("middle_name"),
+        )
+        query, lookup = query.lower(), "startswith"
+    fields = ("last_lower", "first_lower", "middle_lower") if lookup == "startswith" else NAMES
+    for word in re.split(r"[\s,]+", query):
+        if word:
+            students = students.filter(
+                reduce(or_, (Q(**{f"{field}__{lookup}": word}) for field in fields))
+            )
+    return students
+
+
+def student_search(user: User, query: str) -> QuerySet[Student]:
+    """Students in the user's scope matching an SSID exactly, or a name, in name order.
 
     A name query matches students whose first, middle or last name starts with every word given
     ("garc mar" finds Maria Garcia). An SSID outside the scope finds nothing, exactly like an
     unknown one (F-10).
-
-    With ``limit``, at most that many matches, in name order. Which ones, when more match, is
-    the database's choice: a dense prefix ("ma" over the state) then costs ``limit`` rows
-    instead of sorting every match, and the page tells the user to narrow the search.
     """
-    students = students_for(user).select_related("school__parent")
-    query = query.strip()
-    if SSID_RE.match(query):
-        return students.filter(ssid=query)
-    for word in re.split(r"[\s,]+", query):
-        if word:
-            students = students.filter(
-                Q(last_name__istartswith=word)
-                | Q(first_name__istartswith=word)
-                | Q(middle_name__istartswith=word)
-            )
-    # NULLS FIRST on a column that is never null changes no result, and no index provides that
-    # order: PostgreSQL sorts the matches instead of walking student_name_idx until 25 rows
-    # match, which reads a third of the table when they share a surname far down the alphabet
-    # ("garcia": 0.6 s at a million students). bench/RESULTS.md, "Student search at state scale".
-    ordering = (F("last_name").asc(nulls_first=True), "first_name", "ssid")
-    if limit is None:
-        return students.order_by(*ordering)
-    first = students.order_by().values("pk")[:limit]
-    return Student.objects.filter(pk__in=first).select_related("school__parent").order_by(*ordering)
+    return _matching(user, query).select_related("school__parent").order_by(*NAME_ORDER)
+
+
+def student_search_ids(user: User, query: str, *, limit: int) -> list[int]:
+    """The ids of at most ``limit`` matches of ``student_search``, in name order, in one query.
+
+    Which ones, when more match, is the database's choice: a dense prefix ("ma" over the state)
+    then costs ``limit`` rows instead of sorting every match, and the page tells the user to
+    narrow the search. The matching runs once: the page counts and pages through this list.
+    """
+    first = _matching(user, query).order_by().values("pk")[:limit]
+    return list(
+        Student.objects.filter(pk__in=first).order_by(*NAME_ORDER).values_list("pk", flat=True)
+    )
+
+
+def students_in_order(ids: list[int]) -> list[Student]:
+    """The students of ``ids`` (a page of ``student_search_ids``), in that order."""
+    found = Student.objects.select_related("school__parent").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def student_for(user: User, ssid: str) -> Student:

@@ -60,7 +60,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _bounded_count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        bounded = self.object_list[: self.cap + 1]
+        return len(bounded) if isinstance(bounded, list) else bounded.count()
 
     @cached_property
     def count(self) -> int:
@@ -82,9 +83,10 @@ def _remember(request: HttpRequest, query: str) -> str:
 
 
 def _results_page(request: HttpRequest, query: str, page_number: str | None):
-    results = queries.student_search(request.user, query, limit=SEARCH_RESULT_CAP + 1)
-    paginator = CappedPaginator(results, STUDENTS_PER_PAGE, cap=SEARCH_RESULT_CAP)
-    return paginator.get_page(page_number)
+    found = queries.student_search_ids(request.user, query, limit=SEARCH_RESULT_CAP + 1)
+    page = CappedPaginator(found, STUDENTS_PER_PAGE, cap=SEARCH_RESULT_CAP).get_page(page_number)
+    page.object_list = queries.students_in_order(list(page.object_list))
+    return page
 
 
 @login_required

@@ -69,14 +69,14 @@ def test_the_status_now_costs_no_query_per_row(
                    opened_at=timezone.now() - timezone.timedelta(days=50))  # fmt: skip
     client.force_login(lea_coordinator)
     client.get(reverse("students:detail", args=[student.ssid]))  # writes the session stamp
-    # session, user, grants, student, events (+ their notations): as in test_views.
-    # Score Status adds the recent STAIRS appeals (incidents/profile_appeals.py): the
-    # grants that scope the cases, and the appeals. Each page adds the bell's unread count.
-    for tab, queries in (("students:tests", 6), ("students:score_status", 9)):
+    # user, grants, student, events (+ their notations): as in test_views (the session comes
+    # from the cache). Score Status adds the recent STAIRS appeals (incidents/profile_appeals.py):
+    # the grants that scope the cases, and the appeals. Each page adds the bell's unread count.
+    for tab, queries in (("students:tests", 5), ("students:score_status", 8)):
         with django_assert_num_queries(queries):
             body = client.get(reverse(tab, args=[student.ssid])).content.decode()
         assert _status_cells(body) == ["Expired"] * 4
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("students:test_event", args=[student.ssid, lapsed.pk]))
 
 

@@ -134,13 +134,14 @@ def test_search_page_costs_a_fixed_number_of_queries(
     url = reverse("students:search")
     results = client.post(url, {"q": "garcia"})["Location"]
     client.get(url)  # the first request of a session writes the idle-timeout stamp
-    # session, user, grants (scope), count, one page of rows joined to school and LEA, the
-    # bell's unread notices.
-    with django_assert_num_queries(6):
+    # user, grants (scope), the matches' ids in name order (up to the cap: the page counts and
+    # pages through them), the page's rows joined to school and LEA, the bell's unread notices;
+    # the session comes from the cache.
+    with django_assert_num_queries(5):
         response = client.get(results)
     assert response.context["page"].paginator.count == 40
     assert len(response.context["page"].object_list) == 25
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(results + "&page=2")
 
 
@@ -181,14 +182,14 @@ def test_profile_pages_cost_a_fixed_number_of_queries(
         effects.event_add_notation(event=event, actor=None, text="Noted.")
     _signed_in(client, lea_coordinator)
     client.get(reverse("students:detail", args=[student.ssid]))  # writes the session stamp
-    # session, user, grants, student, events (+ their notations).
+    # user, grants, student, events (+ their notations); the session comes from the cache.
     # Score Status adds the recent STAIRS appeals (incidents/profile_appeals.py): the
     # grants that scope the cases, and the appeals. Each page adds the bell's unread count.
-    for tab, queries in (("students:tests", 6), ("students:score_status", 9)):
+    for tab, queries in (("students:tests", 5), ("students:score_status", 8)):
         with django_assert_num_queries(queries):
             client.get(reverse(tab, args=[student.ssid]))
-    # session, user, grants, event with student, its timeline, its notations, the bell.
-    with django_assert_num_queries(7):
+    # user, grants, event with student, its timeline, its notations, the bell.
+    with django_assert_num_queries(6):
         client.get(reverse("students:test_event", args=[student.ssid, event.pk]))
 
 
