@@ -9,6 +9,8 @@ from datetime import date, datetime
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
@@ -88,10 +90,20 @@ def student_search_ids(user: User, query: str, *, limit: int) -> list[int]:
     then costs ``limit`` rows instead of sorting every match, and the page tells the user to
     narrow the search. The matching runs once: the page counts and pages through this list.
     """
-    first = _matching(user, query).order_by().values("pk")[:limit]
-    return list(
-        Student.objects.filter(pk__in=first).order_by(*NAME_ORDER).values_list("pk", flat=True)
-    )
+    first = _matching(user, query).order_by().values_list("pk", "last_name", "first_name", "ssid")
+    try:
+        sql, params = first[:limit].query.sql_with_params()
+    except EmptyResultSet:  # a scope with nothing in it
+        return []
+    # The names come with the matches, so they are sorted as found (no second visit of 1,001
+    # rows by primary key: 10 ms at the state's size); by the database, in its collation.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.pk FROM ({sql}) AS m "  # noqa: S608 (Django's own SQL, parameters apart)
+            "ORDER BY m.last_name ASC NULLS FIRST, m.first_name ASC, m.ssid ASC",
+            params,
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def students_in_order(ids: list[int]) -> list[Student]:
