@@ -76,8 +76,10 @@ def appeal_due_at(received_at: datetime, closures: frozenset[date] = NO_CLOSURES
     return add_business_days(received_at, APPEAL_BUSINESS_DAYS, closures)
 
 
+@lru_cache(maxsize=4096)
 def _business_days_after(first: date, last: date, closures: frozenset[date]) -> int:
-    """How many business days d have first < d <= last."""
+    """How many business days d have first < d <= last. Remembered: a queue's 25 rows ask for
+    the same few spans on every page (a day at a time, up to a few months back)."""
     count = 0
     day = first + timedelta(days=1)
     while day <= last:

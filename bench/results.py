@@ -75,7 +75,10 @@ def server_facts() -> str:
         for name in ("shared_buffers", "work_mem", "random_page_cost", "jit"):
             cursor.execute(f"SHOW {name}")
             settings.append(f"{name}={cursor.fetchone()[0]}")
-    return f"PostgreSQL {version} ({', '.join(settings)}; stock configuration)"
+    return (
+        f"PostgreSQL {version} ({', '.join(settings)}; the server's stock configuration, "
+        "work_mem as the application's connections set it)"
+    )
 
 
 def p50(values: list[float]) -> float:
