@@ -636,13 +636,13 @@ def chart(pages: list[Page], path: Path = CHART) -> None:
     written by hand, so the benchmark needs no plotting library."""
     worst: dict[str, Page] = {}
     for page in pages:
-        if page.journey in ("exports", "floors") and page.label != "bare Django: one indexed query":
+        if page.journey == "exports":
             continue
         key = page.label
         if key not in worst or page.p95 > worst[key].p95:
             worst[key] = page
     rows = sorted(worst.values(), key=lambda p: p.p95, reverse=True)
-    width, left, bar_h, gap, top = 900, 300, 14, 4, 40
+    width, left, bar_h, gap, top = 900, 300, 14, 4, 48
     scale_max = max(100.0, *(p.p95 for p in rows))
     plot_w = width - left - 60
     height = top + len(rows) * (bar_h + gap) + 40
@@ -666,6 +666,8 @@ def chart(pages: list[Page], path: Path = CHART) -> None:
     for i, page in enumerate(rows):
         y = top + i * (bar_h + gap)
         colour = "#2b7a3d" if page.p95 <= PAGE_TARGET_MS else "#b3261e"
+        if not page.persona:
+            colour = "#8a8a8a"  # the floors: what the server costs before any page's work
         label = page.label if page.persona else f"{page.label} (floor)"
         out.append(
             f'<text x="{left - 6}" y="{y + bar_h - 3}" text-anchor="end">{_xml(label)}</text>'
@@ -673,10 +675,16 @@ def chart(pages: list[Page], path: Path = CHART) -> None:
             f'fill="{colour}"/>'
             f'<text x="{x(page.p95) + 4:.1f}" y="{y + bar_h - 3}">{page.p95:.0f}</text>'
         )
-    out.append(
-        f'<line x1="{x(PAGE_TARGET_MS):.1f}" y1="{top - 6}" x2="{x(PAGE_TARGET_MS):.1f}" '
-        f'y2="{height - 30}" stroke="#000" stroke-dasharray="4 3"/>'
-    )
+    for target, dashes, label in (
+        (PAGE_TARGET_MS, "4 3", "every page"),
+        (FLOOR_TARGET_MS, "1 3", "home page"),
+    ):
+        out.append(
+            f'<line x1="{x(target):.1f}" y1="{top - 6}" x2="{x(target):.1f}" '
+            f'y2="{height - 30}" stroke="#000" stroke-dasharray="{dashes}"/>'
+            f'<text x="{x(target) + 3:.1f}" y="{top - 8}" font-size="10">{label} '
+            f"{target:.0f} ms</text>"
+        )
     out.append("</svg>")
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
@@ -692,8 +700,55 @@ def _cell(page: Page | None) -> str:
     return f"{page.p50:.0f} / {page.p95:.0f} ({queries} q)"
 
 
-# What the profiles and plans showed, written after reading them (see the commit).
-FINDINGS = ""
+# What the profiles and plans showed (2026-12-02, main during issue 11), written after reading
+# them; the figures of the first run are 5 rounds, with another session's tests on the cores.
+FINDINGS = (
+    "**Findings.** (1) The floor. The first run at the state's size put the bare view at 9 / 11 "
+    "ms (median / p95), the anonymous sign-in page at 8 / 8, the cheapest signed-in page (the "
+    "student search form, 3 queries) at 17 / 19, the start pages at 23 to 38 ms p95 and 30 of "
+    "120 pages over 50 ms. In process the search form took 4.7 ms and the bare view 0.5: most "
+    "of the floor was outside Django's work. Each request opened a PostgreSQL connection "
+    "(CONN_MAX_AGE was 0): a backend started, authenticated and set up per page, 5 to 6 ms, the "
+    "bare view's too. The workers now keep theirs (CONN_MAX_AGE 600, health-checked before "
+    "use): the bare view went to 3 ms, the search form to 8, every page lost 6 to 10 ms. The "
+    "session was read from PostgreSQL on every page; it is now read from Redis (cached_db: "
+    "written through to the database, read from the shared cache), one query less per page. "
+    "What a signed-in page still pays over the bare view (about 3 ms over the loopback): the "
+    "user, the grants and the bell's unread count (3 queries, 1 ms in the database, as much "
+    "again in the ORM) and the base template (navigation, header, about 2 ms). "
+    "(2) Name searches. An LEA's students were those whose school's parent is the LEA, so a "
+    "name search built a bitmap of every match in the state from the state-wide name indexes, "
+    "then kept the LEA's through the join to the schools: at 5.85 million students "
+    "'garcia maria' read 30,000 heap blocks to keep 545 rows (the LEA coordinator's p95: 466 "
+    "ms; 'maria' 345, 'garcia' 201, 'ma' 141). Students now carry their school's LEA "
+    "(students/0004, kept by save() and the bulk writes), with prefix indexes on "
+    "(lea_id, UPPER(name)): the LEA's scope is one column and its searches read its own "
+    "entries. A site coordinator's search ('ma': 85 / 93 ms) gathered every 'ma' of the state "
+    "(680,000 index entries) before keeping its school's: a school's search now compares its "
+    "few thousand names through the school's index. At PostgreSQL's stock work_mem (4 MB) the "
+    "bitmaps of a common name went lossy: the CDE's 'garcia maria' rechecked 427,000 rows (321 "
+    "ms in the database); the application's connections set 16 MB (DATABASE_WORK_MEM): 62 ms. "
+    "The search also matched twice (the capped count, then the page) and visited its 1,001 "
+    "matches again by primary key to sort them; it now takes the ids of up to 1,001 matches "
+    "with their names in one query, sorted as found, and reads the 25 of the page. "
+    "(3) The review queues (57 to 65 ms p95 at first): the due phrase of each of the 25 rows "
+    "counted business days one by one from the due date to today, 2,000 calls a page; the "
+    "count for a span of dates is now remembered. "
+    "(4) What remains. The state-wide searches by the CDE and CalTAC are the slowest pages "
+    "(two words: 41 to 45 ms p95): two bitmaps of 135,000 and 247,000 index entries, most of it "
+    "reading the indexes from the operating system's cache, as 128 MB of shared buffers hold "
+    "little of 5.85 million students' indexes; a server sized to the data (shared_buffers of a "
+    "few GB) or an index on (UPPER(last_name), UPPER(first_name)) for the usual 'last first' "
+    "form would cut it. The reviewers' start page (11 queries: four queue counts, the tally of "
+    "decisions, the closure days, the announcements) is 2 ms over the 15 ms floor at p95; "
+    "caching the team's counts and charts for a short time, as the coordinators' glance is "
+    "cached, would bring it under. The wizard's incident, issue and details steps make 18 to "
+    "21 queries (the catalog's tests, parts and incident types, read per request) at 30 to 37 "
+    "ms: reference data cached once per process would halve them. The exports stream 10,000 "
+    "cases in 1.7 to 1.9 s, inside their 5 s target (issue 8). Query counts are the same in "
+    "every round; tests/pages/test_query_counts.py keeps each page's count fixed, for every "
+    "role, and checks that none grows with the rows."
+)
 
 
 def report(
@@ -702,9 +757,11 @@ def report(
     lines = [SECTION, ""]
     ok = True
     if pages:
-        floor = min((p for p in pages if p.persona and p.journey == "start"), key=lambda p: p.p95)
+        homes = [p for p in pages if p.persona and p.label == "start page /"]
+        homes_over = [p for p in homes if p.p95 > FLOOR_TARGET_MS]
+        cheapest = min((p for p in pages if p.persona), key=lambda p: p.p95)
         missed = [p for p in pages if p.persona and not p.met]
-        ok = not missed and floor.p95 <= FLOOR_TARGET_MS
+        ok = not missed and not homes_over
         signed = [p for p in pages if p.persona and p.journey != "exports"]
         slowest = max(signed, key=lambda p: p.p95)
         lines += [
@@ -712,9 +769,12 @@ def report(
             f"{'met' if not [p for p in signed if not p.met] else 'NOT met'}** "
             f"({sum(p.met for p in signed)} of {len(signed)}); the slowest is {slowest.label} "
             f"for the {slowest.persona}, {slowest.p95:.0f} ms p95.",
-            f"- **Signed-in floor <= {FLOOR_TARGET_MS:.0f} ms p95: "
-            f"{'met' if floor.p95 <= FLOOR_TARGET_MS else 'NOT met'}**: {floor.label} for the "
-            f"{floor.persona}, {floor.p50:.0f} / {floor.p95:.0f} ms.",
+            f"- **Signed-in floor, the home page, <= {FLOOR_TARGET_MS:.0f} ms p95: "
+            f"{'met' if not homes_over else 'NOT met'}** "
+            f"({len(homes) - len(homes_over)} of {len(homes)} personas): "
+            + ", ".join(f"{p.persona} {p.p50:.0f} / {p.p95:.0f} ms" for p in homes)
+            + f"; the cheapest signed-in page, {cheapest.label} ({cheapest.persona}), "
+            f"{cheapest.p50:.0f} / {cheapest.p95:.0f} ms.",
         ]
         for page in (p for p in pages if p.journey == "exports"):
             lines.append(

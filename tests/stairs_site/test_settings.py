@@ -162,3 +162,50 @@ def test_access_log_leaves_out_query_strings():
     assert "%(r)s" not in log_format and "%(q)s" not in log_format
     assert "gunicorn.conf.py" in (ROOT / "Dockerfile").read_text()
     assert "gunicorn.conf.py" in (ROOT / "docker-compose.yml").read_text()
+
+
+def _settings_of(code: str, **env: str) -> list[str]:
+    result = _manage("shell", "-v", "0", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_production_keeps_its_connections_and_reads_sessions_from_redis():
+    # bench/RESULTS.md, "Every page at state scale": a PostgreSQL backend per request and the
+    # session's query were most of a signed-in page's floor.
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], d['OPTIONS']['options']);"
+        "print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'])"
+    )
+    found = _settings_of(
+        code,
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-key-" + "x" * 40,
+        DATABASE_URL="postgres://stairs@db.example.org:5432/stairs",
+        REDIS_URL="redis://cache.example.org:6379/0",
+    )
+    assert found == [
+        "600",
+        "True",
+        "-c",
+        "work_mem=16MB",
+        "django.contrib.sessions.backends.cached_db",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
+
+
+def test_without_a_shared_cache_sessions_stay_in_the_database():
+    # A per-process cache would let one worker serve a session that another signed out.
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    code = "from django.conf import settings as s; print(s.SESSION_ENGINE)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=ROOT,
+        env={**env, "DEBUG": "true", "TESTING": "false", "ENV_FILE": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.contrib.sessions.backends.db"]
