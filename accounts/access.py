@@ -7,7 +7,7 @@ for something that does not exist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
@@ -36,6 +36,9 @@ class Scope:
     # Organizations where the user may create and edit accounts (U-3).
     managed_lea_ids: frozenset[int]
     manages_everything: bool
+    # The grants themselves, with their organization and its parent, by role: what the start
+    # page lists, read in the scope's one query.
+    grants: tuple[RoleGrant, ...] = field(default=(), compare=False)
 
     @property
     def is_empty(self) -> bool:
@@ -92,8 +95,8 @@ def scope_for(user: User) -> Scope:
     else:
         grants = list(
             RoleGrant.objects.filter(user=user)
-            .select_related("organization")
-            .only("role", "organization__kind", "organization__parent_id")
+            .select_related("organization", "organization__parent")
+            .order_by("role")
         )
         roles = frozenset(g.role for g in grants)
         lea_ids = frozenset(
@@ -110,6 +113,7 @@ def scope_for(user: User) -> Scope:
             roles=roles,
             managed_lea_ids=managed,
             manages_everything=Role.CDE_ADMINISTRATOR in roles,
+            grants=tuple(grants),
         )
     setattr(user, _SCOPE_CACHE, scope)
     return scope

@@ -78,11 +78,7 @@ def home_context(user: User) -> dict[str, Any]:
     """The start page's context; an upper layer's page that extends home.html (the
     coordinators' dashboard) starts from it."""
     scope = access.scope_for(user)
-    grants = list(
-        RoleGrant.objects.filter(user=user)
-        .select_related("organization", "organization__parent")
-        .order_by("role")
-    )
+    grants = list(scope.grants)
     can_manage_users = access.can_manage_users(user)
     roles = scope.roles
     return {

@@ -116,9 +116,11 @@ _database["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL's stock 4 MB per sort or bitmap makes the bitmap of a common name lossy at the
 # state's size: a search for "garcia maria" then rechecked 427,000 rows, 0.3 s instead of 60 ms
 # (bench/RESULTS.md, "Every page at state scale"). Per operation, per connection.
-if _database["ENGINE"].endswith("postgresql"):
-    _work_mem = env.str("DATABASE_WORK_MEM", default="16MB")
-    _database.setdefault("OPTIONS", {})["options"] = f"-c work_mem={_work_mem}"
+# Empty: the server's own (a pooler such as PgBouncer may refuse startup options).
+_work_mem = env.str("DATABASE_WORK_MEM", default="16MB")
+if _database["ENGINE"].endswith("postgresql") and _work_mem:
+    _options = _database.setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c work_mem={_work_mem}".strip()
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

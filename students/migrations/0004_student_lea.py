@@ -9,8 +9,9 @@ the LEA's (at 5.85 million students, "garcia maria" read 30,000 heap blocks to k
 with ..." with a range scan of that LEA's entries only.
 
 The indexes are PostgreSQL only and kept out of the migration state, as in students/0003 (which
-says why). The backfill is one UPDATE joining the schools (a few minutes at the state's size;
-CREATE INDEX then blocks writes to the table while it builds).
+says why). The migration is one transaction that holds the table's exclusive lock from the new
+column to the last index: at the state's size a maintenance window of several minutes, in which
+student pages wait. The backfill rewrites every row, so VACUUM ANALYZE the table afterwards.
 """
 
 import django.db.models.deletion

@@ -35,6 +35,16 @@ def test_bulk_writes_keep_the_lea_as_a_roster_import_does(tree):
     assert _lea_of(first) == tree.lea_b.pk
 
 
+def test_a_school_moved_to_another_lea_takes_its_students_along(tree, lea_coordinator, outsider):
+    # U-4, F-10: the old LEA's coordinator no longer finds them; the new LEA's does.
+    student = StudentFactory(school=tree.school_a2)
+    tree.school_a2.parent = tree.lea_b
+    tree.school_a2.save()
+    assert _lea_of(student) == tree.lea_b.pk
+    assert not students_for(lea_coordinator).filter(pk=student.pk).exists()
+    assert students_for(outsider).filter(pk=student.pk).exists()
+
+
 @pytest.mark.parametrize(
     "persona",
     ["lea_coordinator", "colleague", "outsider", "test_administrator", "cde_reviewer", "nobody"],
