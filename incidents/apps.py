@@ -23,7 +23,7 @@ class IncidentsConfig(AppConfig):
 
         from appeals.models import Appeal
         from incidents.case_models import Case, CaseNote
-        from incidents.dashboard_cache import case_changed, note_changed
+        from incidents.dashboard_cache import appeal_decided, case_changed, note_changed
 
         for model, receiver in (
             (Case, case_changed),
@@ -34,6 +34,8 @@ class IncidentsConfig(AppConfig):
                 signal.connect(
                     receiver, sender=model, dispatch_uid=f"dashboard.{model.__name__}.{name}"
                 )
+        # The reviewers' charts end with a decision of their team.
+        post_save.connect(appeal_decided, sender=Appeal, dispatch_uid="dashboard.Appeal.decided")
         # The case emails, written by the outbox worker from their templates (issue 10).
         for kind in KINDS:
             register_kind(kind)

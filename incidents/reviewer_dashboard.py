@@ -8,14 +8,21 @@ the database to a row per day: 56 rows whatever the number of decisions), which 
 decisions per day and the weekly share decided in time. The queues start from their
 definitions; the tally counts the decisions of ``review_queries.decided_appeals`` under their
 team (reviewers see every appeal, ``queries.appeals_for``), so a team sees its own only.
+
+The two charts are the HTML the template wrote, kept in the shared cache for a minute at most
+under the day and the version of each team (incidents/dashboard_cache.py: a decision of the team
+moves it once committed): the tally and the charts are read only on a miss, the counts on every
+visit (bench/RESULTS.md, "Every page at state scale").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Final
 
+from django.conf import settings
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +33,7 @@ from appeals.models import DecisionTally
 from incidents import charts
 from incidents.announcement_models import Announcement
 from incidents.dashboard import CHART_WEEKS, announcements_for
+from incidents.dashboard_cache import teams_key
 from incidents.review_queries import (
     COUNT_CAP,
     TAB_LABELS,
@@ -37,6 +45,8 @@ from incidents.review_queries import (
 from students import dates
 
 DECISION_DAYS: Final = 14
+# The charts may trail a decision that no save announced (a bulk write) by this much at most.
+CHARTS_CACHE_SECONDS: Final = 60
 # The tabs the dashboard counts; Decided is the charts' business.
 COUNTED_TABS: Final = (Tab.MINE, Tab.UNCLAIMED, Tab.DUE, Tab.OVERDUE)
 
@@ -50,13 +60,29 @@ class QueueCount:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReviewerDashboard:
     announcements: list[Announcement]
     counts: list[QueueCount]
-    decisions: charts.StackedBars  # per day, the last DECISION_DAYS days
-    in_time: charts.StackedBars  # the share decided by the due date, per week
+    teams: frozenset[str]
     today: date
+    # The template's {% cache %} of the charts: for how long, under which key.
+    charts_seconds: int = 0
+    charts_key: str = ""
+
+    @cached_property
+    def _charts(self) -> tuple[charts.StackedBars, charts.StackedBars]:
+        return decision_charts(self.teams, self.today)
+
+    @property
+    def decisions(self) -> charts.StackedBars:
+        """Per day, the last DECISION_DAYS days (read on first use)."""
+        return self._charts[0]
+
+    @property
+    def in_time(self) -> charts.StackedBars:
+        """The share decided by the due date, per week (read on first use)."""
+        return self._charts[1]
 
 
 def is_reviewer(user: User) -> bool:
@@ -85,7 +111,21 @@ def dashboard_for(user: User, *, now: datetime | None = None) -> ReviewerDashboa
         )
         for tab in COUNTED_TABS
     ]
+    return ReviewerDashboard(
+        announcements=announcements_for(user, today),
+        counts=counts,
+        teams=teams,
+        today=today,
+        charts_seconds=min(CHARTS_CACHE_SECONDS, settings.DASHBOARD_CACHE_SECONDS),
+        charts_key=teams_key(teams, today),
+    )
 
+
+def decision_charts(
+    teams: frozenset[str], today: date
+) -> tuple[charts.StackedBars, charts.StackedBars]:
+    """The team's decisions per day over the last DECISION_DAYS days, and the share decided
+    within four business days per week over the last CHART_WEEKS weeks."""
     # One read of the tally per Pacific day over the chart's weeks serves both charts: the last
     # DECISION_DAYS days lie within them. The (team, day, reviewer) unique index of the tally
     # gives the team's rows of those days, summed over its reviewers and the system.
@@ -136,13 +176,7 @@ def dashboard_for(user: User, *, now: datetime | None = None) -> ReviewerDashboa
             ("Decisions", {week_labels[week]: per_week.get(week, (0, 0))[0] for week in weeks})
         ],
     )
-    return ReviewerDashboard(
-        announcements=announcements_for(user, today),
-        counts=counts,
-        decisions=decisions,
-        in_time=in_time,
-        today=today,
-    )
+    return decisions, in_time
 
 
 __all__ = ["ReviewerDashboard", "dashboard_for", "is_reviewer"]

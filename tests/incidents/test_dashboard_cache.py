@@ -169,3 +169,35 @@ def test_one_transaction_moves_each_version_once(
         for _ in range(3):
             draft(lea_coordinator, tree.school_a1)
     assert cache.get_many(keys) == {key: value + 1 for key, value in before.items()}
+
+
+def _reads_tally(queries: list[str]) -> bool:
+    return any('FROM "appeals_decisiontally"' in q for q in queries)
+
+
+def _decided_today(body: str) -> str:
+    """The decisions chart's table: the days and their counts."""
+    return body.split('id="decisions-heading"')[1].split("</section>")[0]
+
+
+def test_the_reviewers_charts_come_from_the_cache_until_their_team_decides(
+    client, cases, caltac_agent, cde_reviewer, django_capture_on_commit_callbacks
+):
+    cde = type(client)()
+    cde.force_login(cde_reviewer)
+    _visit(cde)
+    client.force_login(caltac_agent)
+    first, first_queries = _visit(client)
+    second, second_queries = _visit(client)
+    assert _reads_tally(first_queries) and not _reads_tally(second_queries)
+    assert _decided_today(second) == _decided_today(first)
+    # The queue counts are read on every visit.
+    assert any('FROM "appeals_appeal"' in q for q in second_queries)
+    appeal = cases["a1"].appeals.order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.appeal_reject(appeal=appeal, actor=caltac_agent, reason="Not an accident.")
+    third, third_queries = _visit(client)
+    assert _reads_tally(third_queries)
+    assert _decided_today(third) != _decided_today(second)
+    # CalTAC's decision leaves CDE's charts as they were cached.
+    assert not _reads_tally(_visit(cde)[1])
