@@ -16,6 +16,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -153,12 +155,24 @@ def queue_counts(
     clock: Clock,
     tabs: Iterable[Tab] = tuple(Tab),
 ) -> dict[Tab, int]:
-    """Each tab's number of appeals, counted no further than ``COUNT_CAP`` + 1 (one query a
-    tab, no joins unless a filter needs one, no ordering)."""
-    return {
-        tab: _filtered(_tab(user, teams, tab, clock), filters).order_by()[: COUNT_CAP + 1].count()
-        for tab in tabs
-    }
+    """Each tab's number of appeals, counted no further than ``COUNT_CAP`` + 1 (no joins unless
+    a filter needs one, no ordering): every tab's count in one statement, a subquery each, which
+    spares a round trip and Django's count() wrapping per tab (4 of the reviewers' start page's
+    12 queries; bench/RESULTS.md, "Every page at state scale")."""
+    tabs = list(tabs)
+    counts, params = [], []
+    for n, tab in enumerate(tabs):
+        capped = _filtered(_tab(user, teams, tab, clock), filters).order_by().values("pk")
+        try:
+            sql, tab_params = capped[: COUNT_CAP + 1].query.sql_with_params()
+        except EmptyResultSet:  # nothing can match (an empty scope)
+            counts.append("0")
+            continue
+        counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS tab{n})")  # noqa: S608 (Django's SQL)
+        params.extend(tab_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(counts), params)
+        return dict(zip(tabs, cursor.fetchone(), strict=True))
 
 
 def queue_appeals(
