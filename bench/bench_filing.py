@@ -247,7 +247,7 @@ def plan_pages(people: dict[str, Any]) -> tuple[list[Page], dict[str, str]]:
                 reverse("incidents:log", args=["csv"]),
                 dict(EXPORT_FILTERS[persona]),
                 _csv_rows(exported),
-                EXPORT_TARGET_MS,
+                target_ms=EXPORT_TARGET_MS,
                 note=f"{exported:,} cases",
             ),
             Page(
@@ -256,7 +256,7 @@ def plan_pages(people: dict[str, Any]) -> tuple[list[Page], dict[str, str]]:
                 reverse("incidents:log", args=["xlsx"]),
                 dict(EXPORT_FILTERS[persona]),
                 _xlsx,
-                EXPORT_TARGET_MS,
+                target_ms=EXPORT_TARGET_MS,
                 note=f"{exported:,} cases",
             ),
         ]
