@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from students import dates, effects, expiry, transitions
@@ -355,8 +356,11 @@ def test_grace_period_is_refused_from(status, cde_reviewer):
     _unchanged(event)
 
 
+# A fixed clock: 46 days back from the last hour of a day in standard time lands on the next
+# day in daylight time, whose test has not expired yet (this failed between 23:00 and midnight).
+@time_machine.travel(pacific(2026, 12, 1, 23, 30), tick=False)
 def test_a_grace_period_cannot_revive_an_expired_paused_test(cde_reviewer):
-    event = make_event(status=S.PAUSED, opened_at=timezone.now() - timedelta(days=46))
+    event = make_event(status=S.PAUSED, opened_at=pacific(2026, 10, 15, 10))
     with pytest.raises(EffectError, match="is expired, so an approved Grace Period"):
         effects.event_extend_grace_period(event=event, actor=cde_reviewer, reason=REASON)
     # A refusal writes nothing, not even the lapsed expiry: the sweep records that.
