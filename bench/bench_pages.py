@@ -17,12 +17,12 @@ interleaved, from this process over the loopback; anything but a 200 with the pa
 content stops the run. In the same rounds, the floors: a static file, the anonymous sign-in page
 and the bare Django view (one indexed query, no session, no template).
 
-Load: ``LOAD_USERS`` coordinators (the two personas and the filers of 48 other LEAs), each in
-its own thread and session, walk the coordinator's journey (start page, student search by name
-and by SSID, the profile's tabs, Search STAIRS, a case, Search Appeals, notices) with a think
-time of ``THINK_S`` between clicks, for ``--load-minutes``; it stops itself at the deadline.
-Throughput is compared with the bare view's, measured just before by as many clients without
-think time for ``BARE_LOAD_S``.
+Load (bench/pages_load.py): ``LOAD_USERS`` coordinators (the two personas and the filers of 48
+other LEAs), each in its own thread and session, walk the coordinator's journey (start page,
+student search by name and by SSID, the profile's tabs, Search STAIRS, a case, Search Appeals,
+notices) with a think time of ``THINK_S`` between clicks, for ``--load-minutes``; it stops
+itself at the deadline. Throughput is compared with the bare view's, measured just before by
+as many clients without think time for ``BARE_LOAD_S``.
 """
 
 from __future__ import annotations
@@ -30,12 +30,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import random
 import re
 import statistics
 import sys
-import threading
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -51,6 +48,8 @@ from bench.live import (  # noqa: E402
     LiveServer,
     bench_password_hash,
 )
+from bench.pages_chart import chart  # noqa: E402
+from bench.pages_load import LoadResult, measure_load  # noqa: E402
 from bench.population import (  # noqa: E402
     BIG_LEA_ID,
     CDE_REVIEWER,
@@ -75,9 +74,6 @@ EXPORT_TARGET_MS = 5000.0  # a download of up to 10,000 cases (issue 8)
 LOAD_TARGET_MS = 150.0
 RUNS = 20
 WARMUP = 3
-LOAD_USERS = 50
-THINK_S = (1.0, 3.0)  # uniform: a coordinator in a hurry clicks every two seconds on average
-BARE_LOAD_S = 20
 CALTAC_AGENT = "caltac.agent.01@bench.stairs.example.org"
 PERSONAS = {
     "LEA coordinator": LEA_COORDINATOR,
@@ -419,18 +415,6 @@ def _static_path(server: LiveServer) -> str:
     return found.group(1).decode()
 
 
-def _name_search(client: Any, page: Page) -> tuple[str, float]:
-    """Post the name as the search form does: the key of the results page it redirects to, and
-    the post's time in ms."""
-    form = {"q": page.name, "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")}
-    headers = {"Referer": f"http://127.0.0.1:{client.port}{page.path}"}
-    posted = client.request("POST", page.path, form=form, extra_headers=headers)
-    found = re.search(r"[?&]search=([^&]+)", posted.headers.get("location", ""))
-    if posted.status != 302 or found is None:
-        raise BenchFailure(f"{page.persona}, {page.label}: HTTP {posted.status}, no results key")
-    return found.group(1), posted.ms
-
-
 def _get(clients: dict[str, Any], page: Page, server: LiveServer) -> Any:
     client = clients[page.persona]
     if page.htmx_form is not None:
@@ -456,7 +440,8 @@ def measure_pages(who: dict[str, Any], runs: int) -> tuple[list[Page], Samples]:
             pages = plan_pages(who, found, _static_path(server))
             for page in pages:
                 if page.name:
-                    page.params = {"search": _name_search(clients[page.persona], page)[0]}
+                    key, _ = clients[page.persona].search_by_name(page.path, page.name)
+                    page.params = {"search": key}
             pages_only = [p for p in pages if p.journey != "exports"]
             exports = [p for p in pages if p.journey == "exports"]
             for round_ in range(WARMUP + runs):
@@ -485,212 +470,7 @@ def measure_pages(who: dict[str, Any], runs: int) -> tuple[list[Page], Samples]:
     return pages, found
 
 
-# --- 50 coordinators at once ----------------------------------------------------------------------
-
-
-NAME = "name"  # in a walker's path: a student search by this name
-
-
-@dataclass
-class Walker:
-    """One coordinator's journey: the pages they click through, over and over."""
-
-    email: str
-    paths: list[tuple[str, dict[str, str]]]
-
-
-def walkers(who: dict[str, Any], found: Samples) -> list[Walker]:
-    """The two coordinator personas and the filers of the next 48 LEAs that filed cases, each
-    with a student, a case and a name of their own scope."""
-    from django.urls import reverse
-
-    from accounts.models import User
-    from bench.case_population import filer_for
-    from incidents.case_models import Case
-    from students.queries import students_for
-
-    users = [who["LEA coordinator"], who["site coordinator"]]
-    lea_id = BIG_LEA_ID + 1
-    while len(users) < LOAD_USERS:
-        user = User.objects.filter(pk=filer_for(lea_id)).first()
-        lea_id += 1
-        if user is not None:
-            users.append(user)
-    User.objects.filter(pk__in=[u.pk for u in users]).update(password=bench_password_hash())
-    found_walkers = []
-    for user in users:
-        student = students_for(user).order_by("pk").first()
-        case = Case.objects.filter(created_by=user).exclude(status="DRAFT").order_by("pk").first()
-        ssid = student.ssid
-        paths = [
-            ("/", {}),
-            (reverse("students:search"), {NAME: student.last_name}),
-            (reverse("students:search"), {"q": ssid}),
-            (reverse("students:detail", args=[ssid]), {}),
-            (reverse("students:tests", args=[ssid]), {}),
-            (reverse("students:score_status", args=[ssid]), {}),
-            (reverse("incidents:search"), {}),
-            (reverse("incidents:search"), {"ssid": ssid}),
-            (reverse("appeals:search"), {}),
-            (reverse("notifications:list"), {}),
-        ]
-        if case is not None:
-            paths.insert(7, (reverse("incidents:detail", args=[case.pk]), {}))
-        found_walkers.append(Walker(user.email, paths))
-    return found_walkers
-
-
-@dataclass
-class LoadResult:
-    users: int
-    seconds: float
-    latencies: list[float]
-    errors: list[str]
-    bare_rps: float
-    bare_p95: float
-
-    @property
-    def rps(self) -> float:
-        return len(self.latencies) / self.seconds
-
-
-def _bare_throughput(server: LiveServer, ssid: str, clients: int) -> tuple[float, float]:
-    """Requests per second of the bare view with ``clients`` threads and no think time."""
-    deadline = time.monotonic() + BARE_LOAD_S
-    latencies: list[float] = []
-    lock = threading.Lock()
-
-    def run() -> None:
-        client = server.client()
-        while time.monotonic() < deadline:
-            timed = client.get(f"/bench/baseline/{ssid}/")
-            with lock:
-                latencies.append(timed.ms)
-
-    start = time.monotonic()
-    threads = [threading.Thread(target=run) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return len(latencies) / (time.monotonic() - start), p95(latencies)
-
-
-def measure_load(who: dict[str, Any], found: Samples, minutes: float) -> LoadResult:
-    people_walking = walkers(who, found)
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    with LiveServer(bench_database_url()) as server:
-        bare_rps, bare_p95 = _bare_throughput(server, found.ssid, LOAD_USERS)
-        clients = []
-        for walker in people_walking:
-            client = server.client()
-            client.sign_in(walker.email, BENCH_PASSWORD)
-            clients.append(client)
-        start = time.monotonic()
-        deadline = start + minutes * 60
-
-        def walk(walker: Walker, client: Any, seed: int) -> None:
-            rng = random.Random(seed)
-            time.sleep(rng.uniform(0, THINK_S[1]))  # not all at the same instant
-            while time.monotonic() < deadline:
-                for path, params in walker.paths:
-                    if time.monotonic() >= deadline:
-                        return
-                    try:
-                        if NAME in params:  # posted, then the results page it redirects to
-                            name = Page("", "", "", path, name=params[NAME])
-                            key, posted_ms = _name_search(client, name)
-                            with lock:
-                                latencies.append(posted_ms)
-                            params = {"search": key}
-                        timed = client.get(path, params)
-                        problem = None if timed.status == 200 else f"HTTP {timed.status}"
-                    except (OSError, BenchFailure) as error:
-                        timed, problem = None, f"{type(error).__name__}: {error}"
-                    with lock:
-                        if problem:
-                            errors.append(f"{walker.email} {path}: {problem}")
-                        else:
-                            latencies.append(timed.ms)
-                    time.sleep(rng.uniform(*THINK_S))
-
-        threads = [
-            threading.Thread(target=walk, args=(w, c, n), daemon=True)
-            for n, (w, c) in enumerate(zip(people_walking, clients, strict=True))
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=minutes * 60 + 120)
-        seconds = time.monotonic() - start
-    return LoadResult(len(people_walking), seconds, latencies, errors, bare_rps, bare_p95)
-
-
 # --- the chart and the report ---------------------------------------------------------------------
-
-
-def chart(pages: list[Page], path: Path = CHART) -> None:
-    """p95 per page (the worst persona of each), a bar each, against the 50 ms target: an SVG
-    written by hand, so the benchmark needs no plotting library."""
-    worst: dict[str, Page] = {}
-    for page in pages:
-        if page.journey == "exports":
-            continue
-        key = page.label
-        if key not in worst or page.p95 > worst[key].p95:
-            worst[key] = page
-    rows = sorted(worst.values(), key=lambda p: p.p95, reverse=True)
-    width, left, bar_h, gap, top = 900, 300, 14, 4, 48
-    scale_max = max(100.0, *(p.p95 for p in rows))
-    plot_w = width - left - 60
-    height = top + len(rows) * (bar_h + gap) + 40
-
-    def x(ms: float) -> float:
-        return left + plot_w * ms / scale_max
-
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
-        f'<rect width="{width}" height="{height}" fill="#fff"/>',
-        f'<text x="{left}" y="18" font-size="13" font-weight="bold">p95 per page, ms '
-        f"(the slowest persona of each; target {PAGE_TARGET_MS:.0f} ms)</text>",
-    ]
-    for tick in range(0, int(scale_max) + 1, 25):
-        out.append(
-            f'<line x1="{x(tick):.1f}" y1="{top - 6}" x2="{x(tick):.1f}" y2="{height - 30}" '
-            'stroke="#ddd"/>'
-            f'<text x="{x(tick):.1f}" y="{height - 16}" text-anchor="middle">{tick}</text>'
-        )
-    for i, page in enumerate(rows):
-        y = top + i * (bar_h + gap)
-        colour = "#2b7a3d" if page.p95 <= PAGE_TARGET_MS else "#b3261e"
-        if not page.persona:
-            colour = "#8a8a8a"  # the floors: what the server costs before any page's work
-        label = page.label if page.persona else f"{page.label} (floor)"
-        out.append(
-            f'<text x="{left - 6}" y="{y + bar_h - 3}" text-anchor="end">{_xml(label)}</text>'
-            f'<rect x="{left}" y="{y}" width="{x(page.p95) - left:.1f}" height="{bar_h}" '
-            f'fill="{colour}"/>'
-            f'<text x="{x(page.p95) + 4:.1f}" y="{y + bar_h - 3}">{page.p95:.0f}</text>'
-        )
-    for target, dashes, label in (
-        (PAGE_TARGET_MS, "4 3", "every page"),
-        (FLOOR_TARGET_MS, "1 3", "home page"),
-    ):
-        out.append(
-            f'<line x1="{x(target):.1f}" y1="{top - 6}" x2="{x(target):.1f}" '
-            f'y2="{height - 30}" stroke="#000" stroke-dasharray="{dashes}"/>'
-            f'<text x="{x(target) + 3:.1f}" y="{top - 8}" font-size="10">{label} '
-            f"{target:.0f} ms</text>"
-        )
-    out.append("</svg>")
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
-
-
-def _xml(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _cell(page: Page | None) -> str:
@@ -758,7 +538,7 @@ FINDINGS = (
 
 
 def report(
-    pages: list[Page] | None, load: LoadResult | None, facts: dict[str, str], found: Samples | None
+    pages: list[Page] | None, load: LoadResult | None, facts: dict[str, str]
 ) -> tuple[str, bool]:
     lines = [SECTION, ""]
     ok = True
@@ -842,7 +622,7 @@ def report(
     return "\n".join(lines) + "\n", ok
 
 
-def data_facts(found: Samples | None) -> dict[str, str]:
+def data_facts() -> dict[str, str]:
     from django.db import connection
 
     counts = {}
@@ -892,7 +672,7 @@ def main() -> int:
     dashboard_population.ensure(url)
     configure(url)
     who = people()
-    facts = data_facts(None)
+    facts = data_facts()
     started = datetime.now()
     pages = load = found = None
     if args.only != "load":
@@ -903,18 +683,18 @@ def main() -> int:
         if found is None:
             found = samples(who)
             forget_drafts(found)
-        load = measure_load(who, found, args.load_minutes)
+        load = measure_load(who, found.ssid, args.load_minutes)
         print(
             f"load: {len(load.latencies)} pages, {len(load.errors)} errors, p95 "
             f"{p95(load.latencies):.0f} ms, {load.rps:.1f}/s (bare {load.bare_rps:.0f}/s)"
         )
     facts["Took"] = f"{(datetime.now() - started).total_seconds() / 60:.0f} min"
-    text, ok = report(pages, load, facts, found)
+    text, ok = report(pages, load, facts)
     print(text)
     if not args.no_write:
         write_section(SECTION, text)
         if pages:
-            chart(pages)
+            chart(pages, CHART, page_target_ms=PAGE_TARGET_MS, floor_target_ms=FLOOR_TARGET_MS)
     return 0 if ok else 1
 
 

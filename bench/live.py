@@ -245,6 +245,17 @@ class Client:
         }
         return self.request("POST", path, form=form, extra_headers=headers)
 
+    def search_by_name(self, path: str, name: str) -> tuple[str, float]:
+        """Post a name as the student search form does: the key of the results page it
+        redirects to (``?search=<key>``: a name is never in an address), and the post's ms."""
+        form = {"q": name, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+        headers = {"Referer": f"http://127.0.0.1:{self.port}{path}"}
+        posted = self.request("POST", path, form=form, extra_headers=headers)
+        found = re.search(r"[?&]search=([^&]+)", posted.headers.get("location", ""))
+        if posted.status != 302 or found is None:
+            raise BenchFailure(f"searching {path} by name: HTTP {posted.status}, no results key")
+        return found.group(1), posted.ms
+
     def sign_in(self, email: str, password: str) -> None:
         """Through the real sign-in form: its page (CSRF cookie and token), then the POST."""
         page = self.get("/accounts/sign-in/")
